@@ -1,0 +1,70 @@
+import postgres from 'postgres';
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { migrate } from 'drizzle-orm/postgres-js/migrator';
+import { config } from './config';
+
+/** Statements sent to Postgres by this process; tests read it to prove a query's SQL count is flat. */
+export const sqlStatements = { count: 0 };
+
+export interface Database<TSchema extends Record<string, unknown>> {
+  db: PostgresJsDatabase<TSchema>;
+  sql: postgres.Sql;
+  close(): Promise<void>;
+}
+
+/** A drizzle database over a postgres.js pool. Each subgraph passes its own tables (in its own Postgres schema). */
+export function createDatabase<TSchema extends Record<string, unknown>>(
+  schema: TSchema,
+  opts: { url?: string; max?: number } = {},
+): Database<TSchema> {
+  const sql = postgres(opts.url ?? config.databaseUrl, {
+    max: opts.max ?? Number(process.env.DB_POOL_SIZE ?? 10),
+    onnotice: () => {},
+    debug: () => {
+      sqlStatements.count++;
+    },
+  });
+  return { db: drizzle(sql, { schema }), sql, close: () => sql.end({ timeout: 5 }) };
+}
+
+/** Creates the database named in `url` when it does not exist yet. */
+export async function ensureDatabaseExists(url: string = config.databaseUrl): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql`select 1 from pg_database where datname = ${name}`;
+    if (!row) await sql.unsafe(`create database "${name.replace(/"/g, '""')}"`);
+  } catch (err) {
+    // Two processes may race to create it; the loser sees duplicate_database.
+    if ((err as { code?: string }).code !== '42P04') throw err;
+  } finally {
+    await sql.end();
+  }
+}
+
+/**
+ * Applies a subgraph's drizzle-kit migrations, bookkept in its own Postgres schema. Runs on one
+ * dedicated connection holding an advisory lock, so several instances of a subgraph starting at
+ * once migrate one after the other.
+ */
+export async function migrateSubgraph(opts: {
+  schemaName: string;
+  migrationsFolder: string;
+  url?: string;
+}): Promise<void> {
+  const sql = postgres(opts.url ?? config.databaseUrl, { max: 1, onnotice: () => {} });
+  const lockKey = `migrate:${opts.schemaName}`;
+  try {
+    await sql`select pg_advisory_lock(hashtext(${lockKey}))`;
+    await migrate(drizzle(sql), {
+      migrationsFolder: opts.migrationsFolder,
+      migrationsSchema: opts.schemaName,
+      migrationsTable: '__drizzle_migrations',
+    });
+  } finally {
+    await sql.end();
+  }
+}

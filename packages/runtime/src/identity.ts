@@ -1,0 +1,106 @@
+import { SignJWT, jwtVerify } from 'jose';
+import { ALGORITHM, getKey } from './keys';
+import { config } from './config';
+
+export type Role = 'CUSTOMER' | 'SELLER' | 'ADMIN';
+export type Scope =
+  | 'PRODUCTS_READ'
+  | 'PRODUCTS_WRITE'
+  | 'INVENTORY_READ'
+  | 'INVENTORY_WRITE'
+  | 'ORDERS_READ'
+  | 'ORDERS_WRITE';
+export const ROLES: readonly Role[] = ['CUSTOMER', 'SELLER', 'ADMIN'];
+export const SCOPES: readonly Scope[] = [
+  'PRODUCTS_READ',
+  'PRODUCTS_WRITE',
+  'INVENTORY_READ',
+  'INVENTORY_WRITE',
+  'ORDERS_READ',
+  'ORDERS_WRITE',
+];
+
+/** Who is calling, as every subgraph sees it. */
+export type Identity =
+  | { kind: 'anonymous' }
+  /** A signed-in account (customer, seller, operator). */
+  | { kind: 'user'; userId: string; roles: Role[]; sellerId: string | null }
+  /** A seller's API key: acts as its seller with exactly its scopes. */
+  | { kind: 'apiKey'; keyId: string; sellerId: string; scopes: Scope[] }
+  /** One of our own processes (the gateway completing a subscription event, a saga step). */
+  | { kind: 'service'; service: string };
+
+export const ANONYMOUS: Identity = { kind: 'anonymous' };
+
+/** The only header a subgraph reads identity from: a short-lived JWT signed with the internal key. */
+export const IDENTITY_HEADER = 'x-identity-assertion';
+const ASSERTION_AUDIENCE = 'marketplace-subgraphs';
+const ACCESS_AUDIENCE = 'marketplace';
+const ISSUER = 'marketplace';
+
+/** Signs an identity for subgraphs to trust (gateway and service callers). Valid for one minute. */
+export async function signIdentityAssertion(identity: Identity): Promise<string> {
+  return new SignJWT({ identity })
+    .setProtectedHeader({ alg: ALGORITHM })
+    .setIssuer(ISSUER)
+    .setAudience(ASSERTION_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime('60s')
+    .sign(await getKey('internal', 'private'));
+}
+
+/** The identity a request carries; anything missing, forged or expired is anonymous. */
+export async function verifyIdentityAssertion(token: string | undefined): Promise<Identity> {
+  if (!token) return ANONYMOUS;
+  try {
+    const { payload } = await jwtVerify(token, await getKey('internal', 'public'), {
+      issuer: ISSUER,
+      audience: ASSERTION_AUDIENCE,
+      algorithms: [ALGORITHM],
+    });
+    return (payload.identity as Identity | undefined) ?? ANONYMOUS;
+  } catch {
+    return ANONYMOUS;
+  }
+}
+
+export interface AccessTokenClaims {
+  userId: string;
+  roles: Role[];
+  sellerId: string | null;
+}
+
+/** Issues a short-lived access token (users subgraph). */
+export async function signAccessToken(claims: AccessTokenClaims): Promise<{ token: string; expiresAt: Date }> {
+  const expiresAt = new Date(Date.now() + config.accessTokenTtlSeconds * 1000);
+  const token = await new SignJWT({ roles: claims.roles, sellerId: claims.sellerId })
+    .setProtectedHeader({ alg: ALGORITHM, typ: 'at+jwt' })
+    .setIssuer(ISSUER)
+    .setAudience(ACCESS_AUDIENCE)
+    .setSubject(claims.userId)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+    .sign(await getKey('accessToken', 'private'));
+  return { token, expiresAt };
+}
+
+/** Verifies an access token (gateway); null when invalid or expired. */
+export async function verifyAccessToken(token: string): Promise<Extract<Identity, { kind: 'user' }> | null> {
+  try {
+    const { payload } = await jwtVerify(token, await getKey('accessToken', 'public'), {
+      issuer: ISSUER,
+      audience: ACCESS_AUDIENCE,
+      algorithms: [ALGORITHM],
+      typ: 'at+jwt',
+    });
+    if (!payload.sub) return null;
+    return {
+      kind: 'user',
+      userId: payload.sub,
+      roles: (payload.roles as Role[]) ?? [],
+      sellerId: (payload.sellerId as string | null) ?? null,
+    };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,79 @@
+import type { Express, Request, Response } from 'express';
+import { IDENTITY_HEADER, signIdentityAssertion, verifyIdentityAssertion } from './identity';
+import { subgraphBaseUrl, type SubgraphName } from './subgraphs';
+import { logger } from './logger';
+
+/**
+ * Service-to-service calls: `POST /internal/<operation>` on a subgraph, JSON in and out, allowed
+ * only with a service identity signed by one of our processes. Clients never reach these: the
+ * gateway routes GraphQL only, and a forged or missing assertion is refused.
+ *
+ * `InternalApi` lists every operation with its input and output; subgraphs add theirs with
+ * declaration merging (see `src/internal.ts` of the subgraph that serves them).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface InternalApi {}
+
+type Operation<S extends keyof InternalApi> = keyof InternalApi[S] & string;
+type In<S extends keyof InternalApi, O extends Operation<S>> = InternalApi[S][O] extends { input: infer I } ? I : never;
+type Out<S extends keyof InternalApi, O extends Operation<S>> = InternalApi[S][O] extends { output: infer R } ? R : never;
+
+export type InternalHandlers<S extends keyof InternalApi> = {
+  [O in Operation<S>]: (input: In<S, O>) => Promise<Out<S, O>>;
+};
+
+export class InternalCallError extends Error {
+  constructor(readonly service: string, readonly operation: string, readonly status: number, detail: string) {
+    super(`internal call ${service}/${operation} failed (${status}): ${detail}`);
+  }
+}
+
+export function mountInternalRoutes<S extends keyof InternalApi>(app: Express, handlers: InternalHandlers<S>): void {
+  app.post('/internal/:operation', async (req: Request, res: Response) => {
+    const identity = await verifyIdentityAssertion(req.header(IDENTITY_HEADER));
+    if (identity.kind !== 'service') return void res.status(403).json({ error: 'service identity required' });
+    const handler = (handlers as Record<string, (input: unknown) => Promise<unknown>>)[String(req.params.operation)];
+    if (!handler) return void res.status(404).json({ error: 'unknown operation' });
+    try {
+      res.json({ result: await handler(req.body ?? {}) });
+    } catch (err) {
+      logger.error({ err, operation: req.params.operation }, 'internal operation failed');
+      res.status(500).json({ error: 'internal operation failed' });
+    }
+  });
+}
+
+let cachedAssertion: { token: string; service: string; expires: number } | null = null;
+
+async function serviceAssertion(): Promise<string> {
+  const service = process.env.SERVICE_NAME ?? 'service';
+  if (cachedAssertion && cachedAssertion.service === service && cachedAssertion.expires > Date.now()) {
+    return cachedAssertion.token;
+  }
+  const token = await signIdentityAssertion({ kind: 'service', service });
+  cachedAssertion = { token, service, expires: Date.now() + 45_000 };
+  return token;
+}
+
+/** Calls another subgraph's internal operation; throws InternalCallError on failure or timeout. */
+export async function callInternal<S extends keyof InternalApi & SubgraphName, O extends Operation<S>>(
+  service: S,
+  operation: O,
+  input: In<S, O>,
+  opts: { timeoutMs?: number } = {},
+): Promise<Out<S, O>> {
+  let response: globalThis.Response;
+  try {
+    response = await fetch(`${subgraphBaseUrl(service)}/internal/${operation}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await serviceAssertion() },
+      body: JSON.stringify(input),
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 5000),
+    });
+  } catch (err) {
+    throw new InternalCallError(service, operation, 0, (err as Error).message);
+  }
+  const body = (await response.json().catch(() => ({}))) as { result?: Out<S, O>; error?: string };
+  if (!response.ok) throw new InternalCallError(service, operation, response.status, body.error ?? 'no body');
+  return body.result as Out<S, O>;
+}

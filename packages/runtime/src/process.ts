@@ -1,0 +1,26 @@
+import { logger } from './logger';
+import { startSubgraph, type BaseContext, type RunningServer, type SubgraphDefinition } from './server';
+
+/** Stops `server` on SIGINT/SIGTERM, letting requests in flight finish. */
+export function stopOnSignals(server: RunningServer, name: string): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, name }, 'stopping');
+    await server.stop().catch((err) => logger.error({ err }, 'stop failed'));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** Entry point of a subgraph process: migrate its schema, serve, stop cleanly on signals. */
+export async function runSubgraphProcess<TContext extends BaseContext>(
+  def: SubgraphDefinition<TContext>,
+  migrate: () => Promise<void>,
+): Promise<void> {
+  process.env.SERVICE_NAME ??= def.name;
+  await migrate();
+  stopOnSignals(await startSubgraph(def), def.name);
+}

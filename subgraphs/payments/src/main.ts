@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '@marketplace/runtime';
+import { migrate, payments } from './index';
+
+await runSubgraphProcess(payments, migrate);

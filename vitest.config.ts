@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config';
+import { generateKeyEnv } from './packages/runtime/src/keys';
+
+/**
+ * Tests run against the real Postgres and Redis, in a database of their own (never the dev one),
+ * recreated and migrated once per run by tests/global-setup.ts. Keys are fresh per run.
+ */
+const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ecommerce_test';
+
+const testEnv: Record<string, string> = {
+  NODE_ENV: 'test',
+  DATABASE_URL: TEST_DATABASE_URL,
+  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  // Cheaper password hashing keeps hundreds of test sign-ups fast; production uses the defaults.
+  PASSWORD_HASH_COST: 'test',
+  ...(await generateKeyEnv()),
+};
+// The global setup runs in this process; test files get the same environment through `env`.
+Object.assign(process.env, testEnv);
+
+export default defineConfig({
+  // Apollo's packages are CommonJS and require graphql's CJS build; ours must share that one copy.
+  resolve: { alias: { graphql: 'graphql/index.js' } },
+  test: {
+    include: ['subgraphs/*/test/**/*.test.ts', 'gateway/test/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'tests/**/*.test.ts'],
+    globalSetup: ['tests/global-setup.ts'],
+    env: testEnv,
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
