@@ -16,3 +16,4 @@ export * from './subgraphs';
 export * from './user-errors';
 export * from './money';
 export * from './process';
+export * from './internal-api';

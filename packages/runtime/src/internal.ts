@@ -7,12 +7,9 @@ import { logger } from './logger';
  * Service-to-service calls: `POST /internal/<operation>` on a subgraph, JSON in and out, allowed
  * only with a service identity signed by one of our processes. Clients never reach these: the
  * gateway routes GraphQL only, and a forged or missing assertion is refused.
- *
- * `InternalApi` lists every operation with its input and output; subgraphs add theirs with
- * declaration merging (see `src/internal.ts` of the subgraph that serves them).
+ * The operations and their types are listed in `internal-api.ts`.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface InternalApi {}
+import type { InternalApi } from './internal-api';
 
 type Operation<S extends keyof InternalApi> = keyof InternalApi[S] & string;
 type In<S extends keyof InternalApi, O extends Operation<S>> = InternalApi[S][O] extends { input: infer I } ? I : never;

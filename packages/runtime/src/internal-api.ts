@@ -1,0 +1,47 @@
+/**
+ * Every service-to-service operation, by the subgraph that serves it: `POST /internal/<op>` with
+ * `input` as JSON, answering `output`. One list, so a caller and its server cannot drift apart.
+ */
+import type { Scope } from './identity';
+
+/** What other subgraphs need to know of a variant (pricing, ownership, purchase-time copies). */
+export interface VariantSummary {
+  id: string;
+  productId: string;
+  sellerId: string;
+  sku: string;
+  /** The variant's own title, e.g. "Red / XL". */
+  title: string;
+  productTitle: string;
+  /** Minor units. */
+  price: number;
+  currencyCode: string;
+  productStatus: 'DRAFT' | 'ACTIVE' | 'ARCHIVED';
+}
+
+export interface ProductSummary {
+  id: string;
+  sellerId: string;
+  title: string;
+  status: 'DRAFT' | 'ACTIVE' | 'ARCHIVED';
+}
+
+export interface InternalApi {
+  users: {
+    /** The key a secret belongs to, if active (the gateway authenticates API keys with it). */
+    verifyApiKey: {
+      input: { secret: string };
+      output: { keyId: string; sellerId: string; scopes: Scope[] } | null;
+    };
+  };
+  products: {
+    /** Unknown ids are left out of the answer. */
+    variantsByIds: { input: { ids: string[] }; output: VariantSummary[] };
+    /** Unknown ids are left out of the answer. */
+    productsByIds: { input: { ids: string[] }; output: ProductSummary[] };
+  };
+  inventory: {
+    /** Units available now per variant (0 for variants inventory has never stocked). */
+    availability: { input: { variantIds: string[] }; output: { variantId: string; available: number }[] };
+  };
+}
