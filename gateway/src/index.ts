@@ -1,0 +1,68 @@
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { formatError, listen, logger, REPO_ROOT, subgraphBaseUrl, type RunningServer, type SubgraphName } from '@marketplace/runtime';
+import express from 'express';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { createGatewayContext, type GatewayContext } from './context';
+import { checkHealth } from './health';
+import { IdentityForwardingDataSource } from './subgraph-data-source';
+
+export const SUPERGRAPH_PATH = join(REPO_ROOT, 'schema', 'supergraph.graphql');
+
+/** Limits on what one operation may ask for; the contract's operations stay far below them. */
+const armor = new ApolloArmor({
+  maxDepth: { n: 12 },
+  maxAliases: { n: 20 },
+  maxDirectives: { n: 30 },
+  maxTokens: { n: 5000 },
+  costLimit: { maxCost: 20_000 },
+});
+
+/**
+ * The one graph clients talk to: the checked-in supergraph, each subgraph reached at
+ * `<NAME>_URL` (default localhost ports), callers authenticated here and their identity passed on
+ * signed. `GET /health` reports every subgraph.
+ */
+export async function startGateway(opts: { port?: number } = {}): Promise<RunningServer> {
+  const gateway = new ApolloGateway({
+    supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
+    buildService: ({ name }) =>
+      new IdentityForwardingDataSource({ url: `${subgraphBaseUrl(name as SubgraphName)}/graphql` }),
+    logger,
+  });
+
+  const app = express();
+  const httpServer = createServer(app);
+  const protection = armor.protect();
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    formatError,
+    ...protection,
+    includeStacktraceInErrorResponses: false,
+    plugins: [...protection.plugins, ApolloServerPluginDrainHttpServer({ httpServer })],
+  });
+  await apollo.start();
+
+  app.get('/health', async (_req, res) => {
+    const report = await checkHealth();
+    res.status(report.status === 'ok' ? 200 : 503).json(report);
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '256kb' }),
+    expressMiddleware(apollo, { context: ({ req }) => createGatewayContext(req.header('authorization')) }),
+  );
+
+  const port = await listen(httpServer, opts.port ?? Number(process.env.PORT ?? 4000));
+  logger.info({ port }, 'gateway listening');
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    stop: () => apollo.stop(),
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * `pnpm start`: creates the database if missing, applies every subgraph's migrations, ensures the
+ * operator account, then runs the six subgraphs and the gateway as processes of their own. One
+ * process dying stops them all (a supervisor such as systemd or Kubernetes restarts the set).
+ */
+import { config, ensureDevKeys, logger, REPO_ROOT, SUBGRAPHS, subgraphPort } from '@marketplace/runtime';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { migrateAll } from './migrate';
+
+if (!config.isProduction) await ensureDevKeys();
+await migrateAll();
+const { ensureOperator } = await import('../subgraphs/users/src/index');
+await ensureOperator();
+
+const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+const children: ChildProcess[] = [];
+let stopping = false;
+
+function run(name: string, entry: string, env: Record<string, string> = {}): void {
+  const child = spawn(tsx, [entry], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, SERVICE_NAME: name, ...env },
+    stdio: 'inherit',
+  });
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    logger.error({ name, code, signal }, 'process exited; stopping the others');
+    stop(1);
+  });
+  children.push(child);
+}
+
+function stop(exitCode: number): void {
+  stopping = true;
+  for (const child of children) child.kill('SIGTERM');
+  setTimeout(() => process.exit(exitCode), 3000).unref();
+  Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve))))).then(() =>
+    process.exit(exitCode),
+  );
+}
+
+for (const { name } of SUBGRAPHS) {
+  run(name, join('subgraphs', name, 'src', 'main.ts'), { [`${name.toUpperCase()}_PORT`]: String(subgraphPort(name)) });
+}
+run('gateway', join('gateway', 'src', 'main.ts'));
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
