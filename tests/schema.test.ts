@@ -3,7 +3,7 @@ import { isEnumType, isInputObjectType, isObjectType, parse, validate, type Grap
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compose, SUPERGRAPH_PATH } from '../schema/compose';
-import { contractOperations } from './support/contract';
+import { contractOperations } from '../scripts/contract';
 
 const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
 const apiSchema: GraphQLSchema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
