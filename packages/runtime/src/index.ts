@@ -17,3 +17,4 @@ export * from './user-errors';
 export * from './money';
 export * from './process';
 export * from './internal-api';
+export * from './events';

@@ -1,0 +1,286 @@
+/**
+ * Domain events, published with the transactional outbox pattern:
+ *  1. a change and the events describing it are written in ONE transaction (`recordEvents`) into the
+ *     subgraph's own `outbox` table, so an event exists exactly when its change committed;
+ *  2. a relay in each subgraph process (`startOutboxRelay`) moves outbox rows, in id order, to Redis
+ *     Streams (`events:<topic>`), then deletes them. One instance per subgraph relays at a time
+ *     (a Postgres advisory lock), the others stand by, so order is kept per entity;
+ *  3. consumers read the streams: live tails for subscriptions (`tailEvents`) and durable consumer
+ *     groups for projections (`consumeEvents`). Delivery is at least once: consumers dedupe by `id`.
+ */
+import { sql as drizzleSql } from 'drizzle-orm';
+import { bigserial, getTableConfig, jsonb, text, timestamp, type PgSchema } from 'drizzle-orm/pg-core';
+import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import type postgres from 'postgres';
+import type { Redis } from 'ioredis';
+import { createRedis } from './redis';
+import { logger } from './logger';
+
+/** The outbox table, declared in each subgraph's own Postgres schema. */
+export function outboxTable(schema: PgSchema) {
+  return schema.table('outbox', {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    topic: text('topic').notNull(),
+    key: text('key').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
+  });
+}
+export type OutboxTable = ReturnType<typeof outboxTable>;
+
+export interface NewEvent {
+  /** E.g. `order.updated`, `stock.changed`. */
+  topic: string;
+  /** The entity the event is about (an order id, a variant id). */
+  key: string;
+  payload: Record<string, unknown>;
+}
+
+export interface DomainEvent extends NewEvent {
+  /** Unique and stable across redeliveries: `<subgraph>:<outbox id>`. */
+  id: string;
+  source: string;
+  occurredAt: string;
+  /** Position in the Redis stream. */
+  streamId: string;
+}
+
+export const streamKey = (topic: string) => `events:${topic}`;
+const notifyChannel = (schemaName: string) => `outbox_${schemaName}`;
+/** Streams keep roughly this many recent events; consumers that fall further behind rebuild. */
+const STREAM_MAX_LENGTH = 100_000;
+
+type Writer = Pick<PostgresJsDatabase<Record<string, unknown>>, 'insert' | 'execute'>;
+
+/** Records events in the caller's transaction; they are published once it commits. */
+export async function recordEvents(tx: Writer, outbox: OutboxTable, events: NewEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await tx.insert(outbox).values(events);
+  const schemaName = getTableConfig(outbox).schema!;
+  await tx.execute(drizzleSql`select pg_notify(${notifyChannel(schemaName)}, '')`);
+}
+
+export interface Relay {
+  stop(): Promise<void>;
+  /** Resolves when everything recorded so far has been published (tests, shutdown). */
+  drained(): Promise<void>;
+}
+
+/**
+ * Moves committed outbox rows to Redis. Woken by NOTIFY for low latency, and by a poll as a
+ * fallback. Publishing then deleting makes a crash in between publish twice, never lose.
+ */
+export function startOutboxRelay(opts: { sql: postgres.Sql; schemaName: string; redis?: Redis; pollMs?: number }): Relay {
+  const { sql, schemaName } = opts;
+  const redis = opts.redis ?? createRedis();
+  const log = logger.child({ relay: schemaName });
+  const lockKey = `outbox-relay:${schemaName}`;
+  const table = sql(`${schemaName}.outbox`); // postgres.js quotes each part of a dotted name
+  let stopped = false;
+  let leader: postgres.ReservedSql | null = null;
+  let running: Promise<void> = Promise.resolve();
+  let again = false;
+  const idleWaiters: (() => void)[] = [];
+
+  async function becomeLeader(): Promise<boolean> {
+    if (leader) return true;
+    const conn = await sql.reserve();
+    const [row] = await conn`select pg_try_advisory_lock(hashtext(${lockKey})) as locked`;
+    if (row?.locked) {
+      leader = conn;
+      log.debug('relaying');
+      return true;
+    }
+    conn.release();
+    return false;
+  }
+
+  async function drain(): Promise<void> {
+    if (!(await becomeLeader())) return;
+    for (;;) {
+      // Epoch milliseconds: drizzle sets this client to hand timestamps back as raw strings.
+      const rows = await leader!<{ id: string; topic: string; key: string; payload: unknown; occurred_ms: number }[]>`
+        select id, topic, key, payload, (extract(epoch from occurred_at) * 1000)::float8 as occurred_ms
+        from ${table} order by id limit 500`;
+      if (rows.length === 0) return;
+      const pipeline = redis.pipeline();
+      for (const row of rows) {
+        pipeline.xadd(
+          streamKey(row.topic),
+          'MAXLEN',
+          '~',
+          STREAM_MAX_LENGTH,
+          '*',
+          'id',
+          `${schemaName}:${row.id}`,
+          'source',
+          schemaName,
+          'key',
+          row.key,
+          'payload',
+          JSON.stringify(row.payload),
+          'occurredAt',
+          new Date(row.occurred_ms).toISOString(),
+        );
+      }
+      const results = await pipeline.exec();
+      const failed = results?.find(([err]) => err);
+      if (failed) throw failed[0];
+      await leader!`delete from ${table} where id = any(${rows.map((r) => r.id)}::bigint[])`;
+      if (rows.length < 500) return;
+    }
+  }
+
+  /** Runs drains one at a time; a wake-up during a drain causes one more. */
+  function wake(): void {
+    if (stopped) return;
+    if (again) return;
+    again = true;
+    running = running.then(async () => {
+      again = false;
+      try {
+        await drain();
+      } catch (err) {
+        log.warn({ err }, 'relay failed; retrying');
+        leader?.release();
+        leader = null;
+      }
+      if (!again) idleWaiters.splice(0).forEach((resolve) => resolve());
+    });
+  }
+
+  const listening = sql.listen(notifyChannel(schemaName), wake).catch((err) => {
+    log.warn({ err }, 'LISTEN failed; relying on polling');
+    return null;
+  });
+  const poll = setInterval(wake, opts.pollMs ?? 1000);
+  wake();
+
+  return {
+    drained: () =>
+      new Promise<void>((resolve) => {
+        idleWaiters.push(resolve);
+        wake();
+      }),
+    async stop() {
+      stopped = true;
+      clearInterval(poll);
+      await (await listening)?.unlisten();
+      await running;
+      if (leader) {
+        await leader`select pg_advisory_unlock(hashtext(${lockKey}))`;
+        leader.release();
+      }
+      if (!opts.redis) redis.disconnect();
+    },
+  };
+}
+
+function parseEntry(topic: string, [streamId, fields]: [string, string[]]): DomainEvent {
+  const f: Record<string, string> = {};
+  for (let i = 0; i < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+  return {
+    id: f.id!,
+    source: f.source!,
+    topic,
+    key: f.key!,
+    payload: JSON.parse(f.payload!),
+    occurredAt: f.occurredAt!,
+    streamId,
+  };
+}
+
+export interface Consumer {
+  stop(): Promise<void>;
+}
+
+/**
+ * Follows topics from now on (subscriptions): no history, no acknowledgements. Uses its own
+ * blocking connection; reconnects and resumes after the last entry seen.
+ */
+export function tailEvents(topics: string[], onEvent: (event: DomainEvent) => void | Promise<void>): Consumer {
+  const redis = createRedis();
+  const positions = topics.map(() => '$');
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        const reply = (await redis.xread('COUNT', 500, 'BLOCK', 1000, 'STREAMS', ...topics.map(streamKey), ...positions)) as
+          | [string, [string, string[]][]][]
+          | null;
+        for (const [key, entries] of reply ?? []) {
+          const index = topics.findIndex((t) => streamKey(t) === key);
+          for (const entry of entries) {
+            positions[index] = entry[0];
+            await onEvent(parseEntry(topics[index]!, entry));
+          }
+        }
+      } catch (err) {
+        if (!stopped) {
+          logger.warn({ err }, 'event tail failed; retrying');
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      redis.disconnect();
+    },
+  };
+}
+
+/**
+ * A durable consumer group (projections, read models): every event of `topic` is handled at least
+ * once by one member of `group`, in stream order per consumer; entries a crashed member left
+ * unacknowledged are claimed by the others after `claimIdleMs`. The handler must be idempotent.
+ */
+export function consumeEvents(opts: {
+  topic: string;
+  group: string;
+  consumer?: string;
+  handler: (events: DomainEvent[]) => Promise<void>;
+  claimIdleMs?: number;
+}): Consumer {
+  const redis = createRedis();
+  const key = streamKey(opts.topic);
+  const consumer = opts.consumer ?? `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  let stopped = false;
+  const log = logger.child({ group: opts.group, topic: opts.topic });
+
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        await redis.xgroup('CREATE', key, opts.group, '0', 'MKSTREAM').catch((err: Error) => {
+          if (!err.message.includes('BUSYGROUP')) throw err;
+        });
+        // Entries another member took but never acknowledged (it crashed) come first.
+        const [, claimed] = (await redis.xautoclaim(key, opts.group, consumer, opts.claimIdleMs ?? 30_000, '0', 'COUNT', 100)) as [
+          string,
+          [string, string[]][],
+        ];
+        const fresh = (await redis.xreadgroup('GROUP', opts.group, consumer, 'COUNT', 200, 'BLOCK', 1000, 'STREAMS', key, '>')) as
+          | [string, [string, string[]][]][]
+          | null;
+        const entries = [...claimed.filter((e) => e[1]), ...(fresh?.[0]?.[1] ?? [])];
+        if (entries.length === 0) continue;
+        await opts.handler(entries.map((e) => parseEntry(opts.topic, e)));
+        await redis.xack(key, opts.group, ...entries.map((e) => e[0]));
+      } catch (err) {
+        if (!stopped) {
+          log.warn({ err }, 'consumer failed; retrying');
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      redis.disconnect();
+    },
+  };
+}
