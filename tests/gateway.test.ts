@@ -57,6 +57,12 @@ describe('the gateway', () => {
     expect(res.data ?? null).toBeNull();
   });
 
+  it('answers a subscription sent over HTTP with a client error, not a server error', async () => {
+    const res = await stack.request(`subscription { stockChanged(productId: "x") { available } }`);
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+  });
+
   it('answers GET queries', async () => {
     const url = `${stack.gatewayUrl}?query=${encodeURIComponent('{ categories { id } }')}`;
     const res = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });

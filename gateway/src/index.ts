@@ -10,6 +10,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { createGatewayContext, type GatewayContext } from './context';
 import { checkHealth } from './health';
+import { refuseSubscriptionsOverHttp } from './http-subscriptions';
 import { IdentityForwardingDataSource } from './subgraph-data-source';
 
 export const SUPERGRAPH_PATH = join(REPO_ROOT, 'schema', 'supergraph.graphql');
@@ -44,7 +45,7 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Runnin
     formatError,
     ...protection,
     includeStacktraceInErrorResponses: false,
-    plugins: [...protection.plugins, ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [...protection.plugins, refuseSubscriptionsOverHttp, ApolloServerPluginDrainHttpServer({ httpServer })],
   });
   await apollo.start();
 
