@@ -26,6 +26,13 @@ export interface ProductSummary {
   status: 'DRAFT' | 'ACTIVE' | 'ARCHIVED';
 }
 
+/** Outcome of an authorization; the same for every retry with the same order. */
+export type AuthorizationOutcome =
+  | { status: 'AUTHORIZED'; paymentId: string }
+  | { status: 'DECLINED'; paymentId: string; reason: string }
+  /** The provider did not answer (outage, timeout, open circuit): nothing was charged. */
+  | { status: 'UNAVAILABLE'; paymentId: string };
+
 export interface InternalApi {
   users: {
     /** The key a secret belongs to, if active (the gateway authenticates API keys with it). */
@@ -39,6 +46,22 @@ export interface InternalApi {
     variantsByIds: { input: { ids: string[] }; output: VariantSummary[] };
     /** Unknown ids are left out of the answer. */
     productsByIds: { input: { ids: string[] }; output: ProductSummary[] };
+  };
+  payments: {
+    /** Authorizes the order's total once: idempotent by orderId, whatever the number of retries. */
+    authorizePayment: {
+      input: { orderId: string; customerId: string; amount: number; currencyCode: string; paymentToken: string };
+      output: AuthorizationOutcome;
+    };
+    /** Captures (part of) the authorized amount, e.g. when the first line ships. Idempotent per amount already captured. */
+    capturePayment: { input: { orderId: string; amount: number }; output: { status: string; capturedAmount: number } };
+    /** Releases an authorization that was never captured (cancellation, failed checkout). Idempotent. */
+    voidPayment: { input: { orderId: string }; output: { status: string } };
+    /** Refunds captured money (returns, cancellation after capture); never more than captured minus refunded. */
+    refundOrderPayment: {
+      input: { orderId: string; amount: number; reason: string; idempotencyKey: string };
+      output: { status: string; refundedAmount: number };
+    };
   };
   inventory: {
     /** Units available now per variant (0 for variants inventory has never stocked). */

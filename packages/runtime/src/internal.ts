@@ -25,7 +25,10 @@ export class InternalCallError extends Error {
   }
 }
 
-export function mountInternalRoutes<S extends keyof InternalApi>(app: Express, handlers: InternalHandlers<S>): void {
+/** The HTTP app a subgraph mounts extra routes on. */
+export type HttpApp = Express;
+
+export function mountInternalRoutes<S extends keyof InternalApi>(app: HttpApp, handlers: InternalHandlers<S>): void {
   app.post('/internal/:operation', async (req: Request, res: Response) => {
     const identity = await verifyIdentityAssertion(req.header(IDENTITY_HEADER));
     if (identity.kind !== 'service') return void res.status(403).json({ error: 'service identity required' });

@@ -4,11 +4,12 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import express, { type Express } from 'express';
+import express from 'express';
 import { parse } from 'graphql';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { enforceAuthRules } from './auth';
+import type { HttpApp } from './internal';
 import { formatError } from './errors';
 import { IDENTITY_HEADER, verifyIdentityAssertion, type Identity } from './identity';
 import { logger, type Logger } from './logger';
@@ -28,7 +29,9 @@ export interface SubgraphDefinition<TContext extends BaseContext> {
   /** The context of one request (fresh DataLoaders each time). */
   createContext: (base: BaseContext) => TContext;
   /** Extra routes (internal service-to-service operations). */
-  routes?: (app: Express) => void;
+  routes?: (app: HttpApp) => void;
+  /** Work that runs beside the server (an outbox relay, event consumers); stopped with it. */
+  background?: () => { stop(): Promise<void> };
   /** Throws when a dependency (database, Redis) does not answer. */
   health: () => Promise<void>;
   /** Releases connections after the HTTP server closed. */
@@ -97,12 +100,14 @@ export async function startSubgraph<TContext extends BaseContext>(
   );
 
   const port = await listen(httpServer, opts.port ?? subgraphPort(def.name));
+  const background = def.background?.();
   log.info({ port }, 'subgraph listening');
   return {
     port,
     url: `http://127.0.0.1:${port}`,
     async stop() {
       await apollo.stop();
+      await background?.stop();
       await def.close?.();
     },
   };

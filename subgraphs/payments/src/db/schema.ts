@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { bigint, char, index, pgSchema, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
+import { outboxTable } from '@marketplace/runtime';
+import { bigint, char, check, index, pgSchema, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
 
 /**
  * Everything payments stores lives in the `payments` Postgres schema; no other subgraph reads it.
@@ -36,10 +37,16 @@ export const payments = paymentsSchema.table(
     cardBrand: varchar('card_brand', { length: 32 }),
     cardLast4: char('card_last4', { length: 4 }),
     providerReference: varchar('provider_reference', { length: 128 }),
+    /** Why the payment FAILED: the provider's decline code, a fraud rule, or `provider_unavailable`. */
+    failureReason: varchar('failure_reason', { length: 64 }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('payments_customer_idx').on(t.customerId)],
+  (t) => [
+    index('payments_customer_created_idx').on(t.customerId, t.createdAt),
+    check('payments_captured_within_amount', sql`${t.capturedAmount} between 0 and ${t.amount}`),
+    check('payments_refunded_within_captured', sql`${t.refundedAmount} between 0 and ${t.capturedAmount}`),
+  ],
 );
 
 export const refunds = paymentsSchema.table(
@@ -53,10 +60,15 @@ export const refunds = paymentsSchema.table(
     currencyCode: char('currency_code', { length: 3 }).notNull(),
     status: refundStatus('status').notNull(),
     reason: text('reason'),
+    /** Retries of one refund (a return approved twice, a crashed saga step) refund once. */
+    idempotencyKey: varchar('idempotency_key', { length: 200 }).notNull().unique(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('refunds_payment_idx').on(t.paymentId, t.createdAt)],
 );
+
+/** Domain events (payment.updated), published by the outbox relay. */
+export const outbox = outboxTable(paymentsSchema);
 
 export type PaymentRow = typeof payments.$inferSelect;
 export type RefundRow = typeof refunds.$inferSelect;

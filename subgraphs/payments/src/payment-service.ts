@@ -1,0 +1,189 @@
+/**
+ * What payments does with money: authorize an order's total once, capture it when goods ship, void
+ * it when an order is cancelled before that, refund captured money. Each operation locks the
+ * payment row for its duration (provider call included, bounded by the breaker's timeout), so
+ * retries and concurrent calls for one order happen one after the other and apply once.
+ */
+import { recordEvents, userError, type AuthorizationOutcome } from '@marketplace/runtime';
+import type { UserError } from './__generated__/resolvers-types';
+import { and, count, eq, gte, ne } from 'drizzle-orm';
+import { db, type Db } from './db/client';
+import { outbox, payments, refunds, type PaymentRow, type RefundRow } from './db/schema';
+import { provider, ProviderUnavailableError, type PaymentProvider } from './provider';
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Simple fraud rules: refuse absurd amounts and bursts of orders from one customer. */
+const FRAUD_RULES = {
+  maxAmount: Number(process.env.FRAUD_MAX_AMOUNT ?? 5_000_000),
+  velocityWindowMs: 10 * 60 * 1000,
+  maxAuthorizationsInWindow: Number(process.env.FRAUD_MAX_ORDERS_PER_10_MIN ?? 20),
+};
+
+export class InvalidPaymentState extends Error {}
+
+export class PaymentService {
+  constructor(
+    private readonly database: Db = db,
+    private readonly paymentProvider: PaymentProvider = provider,
+  ) {}
+
+  private async lockByOrder(tx: Tx, orderId: string): Promise<PaymentRow | undefined> {
+    const [row] = await tx.select().from(payments).where(eq(payments.orderId, orderId)).for('update');
+    return row;
+  }
+
+  /** Updates the payment and records `payment.updated` in the same transaction. */
+  private async update(tx: Tx, payment: PaymentRow, patch: Partial<PaymentRow>): Promise<PaymentRow> {
+    const [row] = await tx
+      .update(payments)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(eq(payments.id, payment.id))
+      .returning();
+    await recordEvents(tx, outbox, [
+      {
+        topic: 'payment.updated',
+        key: row!.orderId,
+        payload: { paymentId: row!.id, orderId: row!.orderId, status: row!.status },
+      },
+    ]);
+    return row!;
+  }
+
+  private static outcome(payment: PaymentRow): AuthorizationOutcome {
+    if (payment.status === 'FAILED') {
+      return payment.failureReason === 'provider_unavailable'
+        ? { status: 'UNAVAILABLE', paymentId: payment.id }
+        : { status: 'DECLINED', paymentId: payment.id, reason: payment.failureReason ?? 'declined' };
+    }
+    if (payment.status === 'VOIDED') return { status: 'DECLINED', paymentId: payment.id, reason: 'voided' };
+    return { status: 'AUTHORIZED', paymentId: payment.id };
+  }
+
+  private async fraudReason(tx: Tx, payment: PaymentRow): Promise<string | null> {
+    if (payment.amount > FRAUD_RULES.maxAmount) return 'amount_limit';
+    const [recent] = await tx
+      .select({ n: count() })
+      .from(payments)
+      .where(
+        and(
+          eq(payments.customerId, payment.customerId),
+          ne(payments.id, payment.id),
+          gte(payments.createdAt, new Date(Date.now() - FRAUD_RULES.velocityWindowMs)),
+        ),
+      );
+    return recent!.n >= FRAUD_RULES.maxAuthorizationsInWindow ? 'velocity_limit' : null;
+  }
+
+  async authorize(input: {
+    orderId: string;
+    customerId: string;
+    amount: number;
+    currencyCode: string;
+    paymentToken: string;
+  }): Promise<AuthorizationOutcome> {
+    return this.database.transaction(async (tx) => {
+      await tx
+        .insert(payments)
+        .values({ orderId: input.orderId, customerId: input.customerId, amount: input.amount, currencyCode: input.currencyCode })
+        .onConflictDoNothing({ target: payments.orderId });
+      const payment = (await this.lockByOrder(tx, input.orderId))!;
+      if (payment.status !== 'PENDING') return PaymentService.outcome(payment);
+
+      const fraud = await this.fraudReason(tx, payment);
+      if (fraud) return PaymentService.outcome(await this.update(tx, payment, { status: 'FAILED', failureReason: fraud }));
+      try {
+        const result = await this.paymentProvider.authorize({
+          idempotencyKey: `authorize:${payment.orderId}`,
+          amount: payment.amount,
+          currencyCode: payment.currencyCode,
+          token: input.paymentToken,
+        });
+        const card = result.card ? { cardBrand: result.card.brand, cardLast4: result.card.last4 } : {};
+        const patch: Partial<PaymentRow> =
+          result.outcome === 'authorized'
+            ? { status: 'AUTHORIZED', providerReference: result.reference, ...card }
+            : { status: 'FAILED', failureReason: result.reason, ...card };
+        return PaymentService.outcome(await this.update(tx, payment, patch));
+      } catch (err) {
+        if (!(err instanceof ProviderUnavailableError)) throw err;
+        return PaymentService.outcome(await this.update(tx, payment, { status: 'FAILED', failureReason: 'provider_unavailable' }));
+      }
+    });
+  }
+
+  /** Captures `amount` of the authorization; capturing what is already captured does nothing. */
+  async capture(orderId: string, amount: number): Promise<PaymentRow> {
+    return this.database.transaction(async (tx) => {
+      const payment = await this.lockByOrder(tx, orderId);
+      if (!payment) throw new InvalidPaymentState(`order ${orderId} has no payment`);
+      if (payment.capturedAmount >= amount) return payment;
+      if (payment.status !== 'AUTHORIZED' || amount > payment.amount) {
+        throw new InvalidPaymentState(`cannot capture ${amount} of a ${payment.status} payment`);
+      }
+      await this.paymentProvider.capture({ idempotencyKey: `capture:${orderId}:${amount}`, reference: payment.providerReference!, amount });
+      return this.update(tx, payment, { status: 'CAPTURED', capturedAmount: amount });
+    });
+  }
+
+  /** Releases an uncaptured authorization. A payment that never got authorized needs nothing. */
+  async void(orderId: string): Promise<PaymentRow | null> {
+    return this.database.transaction(async (tx) => {
+      const payment = await this.lockByOrder(tx, orderId);
+      if (!payment || payment.status === 'VOIDED' || payment.status === 'FAILED') return payment ?? null;
+      if (payment.status !== 'AUTHORIZED') throw new InvalidPaymentState(`cannot void a ${payment.status} payment; refund it`);
+      await this.paymentProvider.void({ idempotencyKey: `void:${orderId}`, reference: payment.providerReference! });
+      return this.update(tx, payment, { status: 'VOIDED' });
+    });
+  }
+
+  /**
+   * Refunds part of what was captured. Never more than captured minus refunded (checked under the
+   * row lock, and by a CHECK constraint as the last word). The same idempotency key refunds once.
+   */
+  async refund(
+    paymentId: string,
+    amount: number,
+    reason: string | null,
+    idempotencyKey: string,
+  ): Promise<{ payment: PaymentRow; refund: RefundRow } | { error: UserError }> {
+    return this.database.transaction(async (tx) => {
+      const [payment] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
+      if (!payment) return { error: userError('NOT_FOUND', 'No such payment.', ['paymentId']) };
+      const [previous] = await tx.select().from(refunds).where(eq(refunds.idempotencyKey, idempotencyKey));
+      if (previous) return { payment, refund: previous };
+      if (!Number.isSafeInteger(amount) || amount <= 0) {
+        return { error: userError('INVALID_INPUT', 'The amount must be a positive number of minor units.', ['amount']) };
+      }
+      const refundable = payment.capturedAmount - payment.refundedAmount;
+      if (amount > refundable) {
+        return {
+          error: userError('REFUND_EXCEEDS_CAPTURED', `At most ${refundable} can be refunded.`, ['amount']),
+        };
+      }
+      try {
+        await this.paymentProvider.refund({ idempotencyKey: `refund:${idempotencyKey}`, reference: payment.providerReference!, amount });
+      } catch (err) {
+        if (!(err instanceof ProviderUnavailableError)) throw err;
+        return { error: userError('PAYMENT_DECLINED', 'The payment provider is not answering; nothing was refunded. Try again shortly.') };
+      }
+      const [refund] = await tx
+        .insert(refunds)
+        .values({ paymentId, amount, currencyCode: payment.currencyCode, status: 'SUCCEEDED', reason, idempotencyKey })
+        .returning();
+      const refundedAmount = payment.refundedAmount + amount;
+      const updated = await this.update(tx, payment, {
+        refundedAmount,
+        status: refundedAmount === payment.capturedAmount ? 'REFUNDED' : 'PARTIALLY_REFUNDED',
+      });
+      return { payment: updated, refund: refund! };
+    });
+  }
+
+  async paymentOfOrder(orderId: string): Promise<PaymentRow | undefined> {
+    const [row] = await this.database.select().from(payments).where(eq(payments.orderId, orderId));
+    return row;
+  }
+}
+
+export const paymentService = new PaymentService();
