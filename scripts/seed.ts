@@ -15,7 +15,6 @@ import { startStack, type Stack } from './stack';
 
 export const DEMO_PASSWORD = 'demo-password';
 export const DEMO_SHOPPER = 'shopper@demo.marketplace';
-const PRODUCT_COUNT = Number(process.env.SEED_PRODUCTS ?? 1000);
 
 const CATEGORY_TREE: Record<string, { name: string; brands: string[] }[]> = {
   Electronics: [
@@ -65,7 +64,7 @@ async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(work));
 }
 
-export async function seed(stack: Stack): Promise<{ products: number; created: number }> {
+export async function seed(stack: Stack, opts: { products?: number } = {}): Promise<{ products: number; created: number }> {
   faker.seed(20261123);
   const adminEmail = process.env.ADMIN_EMAIL ?? 'admin@marketplace.local';
   const adminPassword = process.env.ADMIN_PASSWORD ?? 'admin-password';
@@ -144,7 +143,7 @@ export async function seed(stack: Stack): Promise<{ products: number; created: n
   }
 
   // Products: deterministic from the faker seed, so a second run proposes the same SKUs.
-  const plans = Array.from({ length: PRODUCT_COUNT }, (_, n) => {
+  const plans = Array.from({ length: opts.products ?? Number(process.env.SEED_PRODUCTS ?? 1000) }, (_, n) => {
     const category = faker.helpers.arrayElement(leaves);
     const sellerIndex = n % sellerTokens.length;
     const colours = faker.helpers.arrayElements(['Black', 'White', 'Red', 'Blue', 'Green', 'Grey'], { min: 1, max: 3 });
