@@ -45,6 +45,8 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Runnin
     formatError,
     ...protection,
     includeStacktraceInErrorResponses: false,
+    // Our process entry points own SIGINT/SIGTERM (stopOnSignals); Apollo's handlers would race them.
+    stopOnTerminationSignals: false,
     plugins: [...protection.plugins, refuseSubscriptionsOverHttp, ApolloServerPluginDrainHttpServer({ httpServer })],
   });
   await apollo.start();

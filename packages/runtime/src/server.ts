@@ -74,6 +74,8 @@ export async function startSubgraph<TContext extends BaseContext>(
     schema,
     formatError,
     includeStacktraceInErrorResponses: false,
+    // Our process entry points own SIGINT/SIGTERM (stopOnSignals); Apollo's handlers would race them.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
