@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '@marketplace/runtime';
+import { migrate, reviews } from './index';
+
+await runSubgraphProcess(reviews, migrate);
