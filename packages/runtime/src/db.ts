@@ -68,3 +68,15 @@ export async function migrateSubgraph(opts: {
     await sql.end();
   }
 }
+
+/**
+ * The constraint a unique violation (23505) hit, or null for any other error. drizzle wraps the
+ * driver's error, so both the error and its cause are looked at.
+ */
+export function uniqueViolation(err: unknown): string | null {
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
+    const pg = e as { code?: string; constraint_name?: string };
+    if (pg.code === '23505') return pg.constraint_name ?? '';
+  }
+  return null;
+}

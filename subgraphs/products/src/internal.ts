@@ -1,0 +1,38 @@
+import { isId, mountInternalRoutes, type HttpApp } from '@marketplace/runtime';
+import { eq, inArray } from 'drizzle-orm';
+import { db } from './db/client';
+import { products, variants } from './db/schema';
+
+/** What other subgraphs ask the catalog (contracts in runtime's internal-api.ts). One statement each. */
+export function mountInternal(app: HttpApp): void {
+  mountInternalRoutes<'products'>(app, {
+    variantsByIds: async ({ ids }) => {
+      const valid = ids.filter(isId);
+      if (valid.length === 0) return [];
+      const rows = await db
+        .select({ variant: variants, productTitle: products.title, productStatus: products.status })
+        .from(variants)
+        .innerJoin(products, eq(products.id, variants.productId))
+        .where(inArray(variants.id, valid));
+      return rows.map(({ variant, productTitle, productStatus }) => ({
+        id: variant.id,
+        productId: variant.productId,
+        sellerId: variant.sellerId,
+        sku: variant.sku,
+        title: variant.title,
+        productTitle,
+        price: variant.price,
+        currencyCode: variant.currencyCode,
+        productStatus,
+      }));
+    },
+    productsByIds: async ({ ids }) => {
+      const valid = ids.filter(isId);
+      if (valid.length === 0) return [];
+      return db
+        .select({ id: products.id, sellerId: products.sellerId, title: products.title, status: products.status })
+        .from(products)
+        .where(inArray(products.id, valid));
+    },
+  });
+}

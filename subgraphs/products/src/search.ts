@@ -1,0 +1,242 @@
+/**
+ * Product lists: the shoppers' catalog search (`Query.products`) and a store's product list
+ * (`Seller.products`) are the same thing, a `ProductSearch`, answered lazily: the page, the total
+ * and the facets are each one statement, run only when the client selects them.
+ */
+import { badUserInput, decodeCursor, encodeCursor, isId, notImplemented, pageSize } from '@marketplace/runtime';
+import { and, asc, count, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import type { ProductFilter, ProductSort, ProductStatus } from './__generated__/resolvers-types';
+import type { Db } from './db/client';
+import { categories, products, type ProductRow } from './db/schema';
+
+export interface ProductSearch {
+  text: string | null;
+  categoryId: string | null;
+  brands: string[] | null;
+  priceMin: number | null;
+  priceMax: number | null;
+  sellerId: string | null;
+  statuses: ProductStatus[];
+  sort: Exclude<ProductSort, 'RATING_DESC'>;
+  size: number;
+  after: unknown[] | null;
+  /** Results fetched so far, shared by the connection's fields. */
+  memo: { page?: Promise<{ row: ProductRow; rank: number | null }[]> };
+}
+
+/** Price facet buckets in minor units: [min, max), the last open-ended. */
+export const PRICE_BUCKETS: readonly [number, number | null][] = [
+  [0, 2500],
+  [2500, 5000],
+  [5000, 10_000],
+  [10_000, 25_000],
+  [25_000, null],
+];
+const FACET_SIZE = 20;
+
+/** Validates the client's arguments into a search (BAD_USER_INPUT for malformed ones). */
+export function productSearch(args: {
+  query?: string | null;
+  filter?: ProductFilter | null;
+  sort?: ProductSort | null;
+  first?: number | null;
+  after?: string | null;
+  statuses?: ProductStatus[];
+  sellerId?: string | null;
+}): ProductSearch {
+  const filter = args.filter ?? {};
+  if (filter.inStock != null) throw notImplemented('The inStock filter (discovery milestone)');
+  if (filter.minRating != null) throw notImplemented('The minRating filter (discovery milestone)');
+  if (args.sort === 'RATING_DESC') throw notImplemented('Sorting by rating (discovery milestone)');
+  const text = args.query?.trim() || null;
+  if (text && text.length > 200) throw badUserInput('query must be at most 200 characters.');
+  for (const [name, value] of [['priceMin', filter.priceMin], ['priceMax', filter.priceMax]] as const) {
+    if (value != null && (!Number.isSafeInteger(value) || value < 0)) throw badUserInput(`${name} must be a non-negative integer.`);
+  }
+  if (filter.brands && filter.brands.length > 50) throw badUserInput('At most 50 brands.');
+  const sort = args.sort ?? (text ? 'RELEVANCE' : 'NEWEST');
+  if (sort === 'RELEVANCE' && !text) throw badUserInput('RELEVANCE needs a query.');
+  const after = decodeCursor(args.after);
+  if (after && after[0] !== sort) throw badUserInput('after is a cursor of another sort.');
+  return {
+    text,
+    categoryId: filter.categoryId ?? null,
+    brands: filter.brands ?? null,
+    priceMin: filter.priceMin ?? null,
+    priceMax: filter.priceMax ?? null,
+    sellerId: args.sellerId ?? filter.sellerId ?? null,
+    statuses: args.statuses ?? ['ACTIVE'],
+    sort,
+    size: pageSize(args.first),
+    after: after?.slice(1) ?? null,
+    memo: {},
+  };
+}
+
+const tsQuery = (text: string) => sql`websearch_to_tsquery('english', ${text})`;
+const rankOf = (text: string) => sql<number>`ts_rank(${products.search}, ${tsQuery(text)})::float8`;
+
+/** Conditions of a search; `without` leaves one filter out (a facet ignores its own filter). */
+function conditions(search: ProductSearch, without?: 'category' | 'brands' | 'price'): SQL {
+  const parts: (SQL | undefined)[] = [inArray(products.status, search.statuses)];
+  // A malformed id names nothing: the result is empty, not an error.
+  if (search.sellerId) parts.push(isId(search.sellerId) ? eq(products.sellerId, search.sellerId) : sql`false`);
+  if (search.categoryId && without !== 'category') {
+    parts.push(
+      isId(search.categoryId)
+        ? sql`${products.categoryId} in (select ${categories.id} from ${categories}
+            where ${categories.id} = ${search.categoryId} or ${categories.path} @> array[${search.categoryId}]::uuid[])`
+        : sql`false`,
+    );
+  }
+  if (search.brands && without !== 'brands') parts.push(search.brands.length ? inArray(products.brand, search.brands) : sql`false`);
+  if (without !== 'price') {
+    if (search.priceMin != null) parts.push(gte(products.minPrice, search.priceMin));
+    if (search.priceMax != null) parts.push(lte(products.minPrice, search.priceMax));
+  }
+  if (search.text) parts.push(sql`${products.search} @@ ${tsQuery(search.text)}`);
+  return and(...parts)!;
+}
+
+/** Sort keys: every sort ends with the id, so the order is total and keyset cursors are stable. */
+function ordering(search: ProductSearch) {
+  switch (search.sort) {
+    case 'NEWEST':
+      return { keys: [products.createdAt, products.id], dir: 'desc' as const };
+    case 'PRICE_ASC':
+      return { keys: [products.minPrice, products.id], dir: 'asc' as const };
+    case 'PRICE_DESC':
+      return { keys: [products.minPrice, products.id], dir: 'desc' as const };
+    case 'RELEVANCE':
+      return { keys: [rankOf(search.text!), products.id], dir: 'desc' as const };
+  }
+}
+
+function cursorValues(search: ProductSearch, row: ProductRow, rank: number | null): unknown[] {
+  switch (search.sort) {
+    case 'NEWEST':
+      return [search.sort, row.createdAt.toISOString(), row.id];
+    case 'PRICE_ASC':
+    case 'PRICE_DESC':
+      return [search.sort, row.minPrice, row.id];
+    case 'RELEVANCE':
+      return [search.sort, rank, row.id];
+  }
+}
+
+function afterCondition(search: ProductSearch): SQL | undefined {
+  if (!search.after) return undefined;
+  const [value, id] = search.after;
+  if (!isId(id)) throw badUserInput('after is not a cursor returned by this list.');
+  const { keys, dir } = ordering(search);
+  const typed =
+    search.sort === 'NEWEST' ? sql`${String(value)}::timestamptz` : sql`${Number(value)}::${sql.raw(search.sort === 'RELEVANCE' ? 'float8' : 'bigint')}`;
+  const op = sql.raw(dir === 'desc' ? '<' : '>');
+  return sql`(${keys[0]}, ${keys[1]}) ${op} (${typed}, ${id}::uuid)`;
+}
+
+export function searchPage(db: Db, search: ProductSearch) {
+  search.memo.page ??= (async () => {
+    const { keys, dir } = ordering(search);
+    const rank = search.text ? rankOf(search.text) : sql<null>`null`;
+    const rows = await db
+      .select({ row: products, rank })
+      .from(products)
+      .where(and(conditions(search), afterCondition(search)))
+      .orderBy(...keys.map((k) => (dir === 'desc' ? desc(k) : asc(k))))
+      .limit(search.size + 1);
+    return rows;
+  })();
+  return search.memo.page;
+}
+
+export async function searchEdges(db: Db, search: ProductSearch) {
+  const rows = await searchPage(db, search);
+  return rows.slice(0, search.size).map(({ row, rank }) => ({ cursor: encodeCursor(cursorValues(search, row, rank)), node: row }));
+}
+
+export async function searchPageInfo(db: Db, search: ProductSearch) {
+  const rows = await searchPage(db, search);
+  const last = rows.slice(0, search.size).at(-1);
+  return {
+    hasNextPage: rows.length > search.size,
+    endCursor: last ? encodeCursor(cursorValues(search, last.row, last.rank)) : null,
+  };
+}
+
+export async function searchTotalCount(db: Db, search: ProductSearch): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(products).where(conditions(search));
+  return row!.n;
+}
+
+export async function searchFacets(db: Db, search: ProductSearch) {
+  const n = sql<number>`count(*)::int`;
+  const [byCategory, byBrand, [prices]] = await Promise.all([
+    db
+      .select({ value: categories.id, label: categories.name, count: n })
+      .from(products)
+      .innerJoin(categories, eq(categories.id, products.categoryId))
+      .where(conditions(search, 'category'))
+      .groupBy(categories.id, categories.name)
+      .orderBy(desc(n), asc(categories.name))
+      .limit(FACET_SIZE),
+    db
+      .select({ value: products.brand, label: products.brand, count: n })
+      .from(products)
+      .where(conditions(search, 'brands'))
+      .groupBy(products.brand)
+      .orderBy(desc(n), asc(products.brand))
+      .limit(FACET_SIZE),
+    db
+      .select(
+        Object.fromEntries(
+          PRICE_BUCKETS.map(([min, max], i) => [
+            `b${i}`,
+            sql<number>`(count(*) filter (where ${products.minPrice} >= ${min}${max === null ? sql`` : sql` and ${products.minPrice} < ${max}`}))::int`,
+          ]),
+        ),
+      )
+      .from(products)
+      .where(conditions(search, 'price')),
+  ]);
+  return {
+    categories: byCategory,
+    brands: byBrand,
+    priceRanges: PRICE_BUCKETS.map(([min, max], i) => ({ min, max, count: Number(prices?.[`b${i}`] ?? 0) })).filter((b) => b.count > 0),
+  };
+}
+
+const SUGGESTION_LIMIT = 20;
+
+/**
+ * Search-as-you-type: titles starting with the prefix first (index on lower(title)), then, when
+ * fewer than asked, titles containing a close match of it (trigram word similarity), best first.
+ */
+export async function suggestions(db: Db, prefix: string, first: number): Promise<ProductRow[]> {
+  const text = prefix.trim().toLowerCase();
+  if (text.length < 1 || text.length > 100) throw badUserInput('prefix must be 1 to 100 characters.');
+  if (!Number.isInteger(first) || first < 1 || first > SUGGESTION_LIMIT) throw badUserInput(`first must be 1 to ${SUGGESTION_LIMIT}.`);
+  const pattern = `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const lowerTitle = sql`lower(${products.title})`;
+  const prefixed = await db
+    .select()
+    .from(products)
+    .where(and(eq(products.status, 'ACTIVE'), sql`${lowerTitle} like ${pattern}`))
+    .orderBy(asc(lowerTitle), asc(products.id))
+    .limit(first);
+  if (prefixed.length === first) return prefixed;
+  const close = await db
+    .select()
+    .from(products)
+    .where(
+      and(
+        eq(products.status, 'ACTIVE'),
+        sql`${lowerTitle} not like ${pattern}`,
+        // <% : the prefix is similar to some word sequence of the title (pg_trgm), via the trigram index.
+        sql`${text} <% ${lowerTitle}`,
+      ),
+    )
+    .orderBy(sql`word_similarity(${text}, ${lowerTitle}) desc`, asc(products.id))
+    .limit(first - prefixed.length);
+  return [...prefixed, ...close];
+}
