@@ -20,8 +20,9 @@ export function createDatabase<TSchema extends Record<string, unknown>>(
   const sql = postgres(opts.url ?? config.databaseUrl, {
     max: opts.max ?? Number(process.env.DB_POOL_SIZE ?? 10),
     onnotice: () => {},
-    debug: () => {
-      sqlStatements.count++;
+    debug: (_connection, query) => {
+      // The driver's own type lookup on a new pool connection is not a statement of ours.
+      if (!query.includes('pg_catalog.pg_type')) sqlStatements.count++;
     },
   });
   return { db: drizzle(sql, { schema }), sql, close: () => sql.end({ timeout: 5 }) };

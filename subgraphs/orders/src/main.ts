@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '@marketplace/runtime';
+import { migrate, orders } from './index';
+
+await runSubgraphProcess(orders, migrate);

@@ -1,0 +1,9 @@
+import type { OrderConnectionResolvers } from '../__generated__/resolvers-types';
+import { orderCount, orderEdges, orderPageInfo } from '../order-list';
+
+/** Each part of an order list is fetched only if the client asks for it. */
+export const OrderConnection: OrderConnectionResolvers = {
+  edges: (list, _args, { db }) => orderEdges(db, list),
+  pageInfo: (list, _args, { db }) => orderPageInfo(db, list),
+  totalCount: (list, _args, { db }) => orderCount(db, list),
+};
