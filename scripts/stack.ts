@@ -31,6 +31,9 @@ export async function startStack(): Promise<Stack> {
     subgraphUrls[name] = server.url;
     process.env[`${name.toUpperCase()}_URL`] = server.url;
   }
+  // As `pnpm start` does: the operator account exists once the graph is up.
+  const { ensureOperator } = await import('../subgraphs/users/src/index');
+  await ensureOperator();
   const gateway = await startGateway({ port: 0 });
   const gatewayUrl = `${gateway.url}/graphql`;
   return {
