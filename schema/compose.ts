@@ -3,7 +3,7 @@
  *   pnpm compose          writes the supergraph
  *   pnpm compose --check  fails when the checked-in supergraph is stale
  */
-import { composeServices, type CompositionHint } from '@apollo/composition';
+import { composeServices } from '@apollo/composition';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import { join } from 'node:path';
@@ -18,6 +18,8 @@ const EXPECTED_HINT_CODES = new Set([
   // Output enums such as UserErrorCode are the same everywhere; some subgraphs use a subset.
   'INCONSISTENT_ENUM_VALUE_FOR_OUTPUT_ENUM',
 ]);
+
+type CompositionHint = NonNullable<ReturnType<typeof composeServices>['hints']>[number];
 
 export interface CompositionResult {
   supergraphSdl: string;

@@ -18,6 +18,7 @@ import { categories, products, variants, type CategoryRow, type ProductRow } fro
 
 type Result<T> = { ok: T } | { errors: UserError[] };
 const MAX_PRICE = 2_147_483_647;
+const MAX_VARIANTS = 100;
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const CURRENCY = /^[A-Z]{3}$/;
 
@@ -27,17 +28,20 @@ function sellerOf(identity: Identity): string {
   return sellerId;
 }
 
+function isWebUrl(text: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}
+
 function checkImages(check: InputCheck<UserErrorCode>, images: string[], field: string[]): string[] {
   if (images.length > 10) check.add('INVALID_INPUT', 'At most 10 images.', field);
   return images.map((url, i) => {
     const trimmed = url.trim();
-    let valid = trimmed.length <= 2000;
-    try {
-      valid &&= ['http:', 'https:'].includes(new URL(trimmed).protocol);
-    } catch {
-      valid = false;
-    }
-    if (!valid) check.add('INVALID_INPUT', 'Images must be http(s) URLs of at most 2000 characters.', [...field, String(i)]);
+    if (trimmed.length > 2000) check.add('TOO_LONG', 'Image URLs must be at most 2000 characters.', [...field, String(i)]);
+    else if (!isWebUrl(trimmed)) check.add('INVALID_INPUT', 'Images must be http(s) URLs.', [...field, String(i)]);
     return trimmed;
   });
 }
@@ -58,7 +62,7 @@ function checkPrice(check: InputCheck<UserErrorCode>, price: number, field: stri
 }
 
 function checkVariant(check: InputCheck<UserErrorCode>, v: ProductVariantInput, field: string[]) {
-  const currencyCode = (v.currencyCode ?? 'USD').trim().toUpperCase();
+  const currencyCode = v.currencyCode ?? 'USD';
   if (!CURRENCY.test(currencyCode)) check.add('INVALID_INPUT', 'Currency codes are three letters (ISO 4217).', [...field, 'currencyCode']);
   return {
     sku: check.text(v.sku, [...field, 'sku'], { max: 64, label: 'SKU' }),
@@ -69,20 +73,30 @@ function checkVariant(check: InputCheck<UserErrorCode>, v: ProductVariantInput, 
   };
 }
 
-/** SKUs already used by the store, reported on the input's fields; the constraint still decides races. */
-async function reportTakenSkus(check: InputCheck<UserErrorCode>, sellerId: string, skus: { sku: string; field: string[] }[]) {
-  if (skus.length === 0) return;
+/**
+ * After the SKU constraint refused a write: which of the input's SKUs the store already uses, on
+ * their input fields. Read only to explain the failure; the constraint decided it.
+ */
+async function duplicateSkus(sellerId: string, skus: { sku: string; field: string[] }[]): Promise<{ errors: UserError[] }> {
   const taken = await db
     .select({ sku: variants.sku })
     .from(variants)
     .where(and(eq(variants.sellerId, sellerId), inArray(variants.sku, skus.map((s) => s.sku))));
   const takenSet = new Set(taken.map((t) => t.sku));
-  for (const { sku, field } of skus) if (takenSet.has(sku)) check.add('DUPLICATE_SKU', `SKU ${sku} is already used in your store.`, field);
+  const errors = skus
+    .filter((s) => takenSet.has(s.sku))
+    .map((s) => userError<UserErrorCode>('DUPLICATE_SKU', `SKU ${s.sku} is already used in your store.`, s.field));
+  return { errors: errors.length ? errors : [userError('DUPLICATE_SKU', 'A SKU is already used in your store.', ['input', 'variants'])] };
 }
+const SKU_CONSTRAINT = 'variants_seller_sku_unique';
 
-const duplicateSku = (): { errors: UserError[] } => ({
-  errors: [userError('DUPLICATE_SKU', 'A SKU is already used in your store.', ['input', 'variants'])],
-});
+/**
+ * Locks a product for a variant change: concurrent changes of its variants then run one after the
+ * other, so each recomputation of the lowest price sees the others' committed prices.
+ */
+async function lockProduct(tx: Tx, productId: string): Promise<void> {
+  await tx.select({ id: products.id }).from(products).where(eq(products.id, productId)).for('update');
+}
 
 async function refreshMinPrice(tx: Tx, productId: string): Promise<ProductRow> {
   const [row] = await tx
@@ -110,17 +124,16 @@ export async function createProduct(identity: Identity, input: CreateProductInpu
   const brand = check.text(input.brand, ['input', 'brand'], { max: 100, label: 'Brand' });
   const images = checkImages(check, input.images ?? [], ['input', 'images']);
   if (input.variants.length === 0) check.add('INVALID_INPUT', 'A product needs at least one variant.', ['input', 'variants']);
-  if (input.variants.length > 100) check.add('INVALID_INPUT', 'At most 100 variants.', ['input', 'variants']);
+  if (input.variants.length > MAX_VARIANTS) check.add('INVALID_INPUT', `At most ${MAX_VARIANTS} variants.`, ['input', 'variants']);
   const newVariants = input.variants.map((v, i) => checkVariant(check, v, ['input', 'variants', String(i)]));
   const seen = new Set<string>();
   newVariants.forEach((v, i) => {
-    if (seen.has(v.sku)) check.add('DUPLICATE_SKU', `SKU ${v.sku} appears twice.`, ['input', 'variants', String(i), 'sku']);
+    if (v.sku && seen.has(v.sku)) check.add('DUPLICATE_SKU', `SKU ${v.sku} appears twice.`, ['input', 'variants', String(i), 'sku']);
     seen.add(v.sku);
   });
   const currencies = new Set(newVariants.map((v) => v.currencyCode));
   if (currencies.size > 1) check.add('INVALID_INPUT', 'All variants of a product share one currency.', ['input', 'variants']);
   if (!(await categoryExists(input.categoryId))) check.add('NOT_FOUND', 'No such category.', ['input', 'categoryId']);
-  await reportTakenSkus(check, sellerId, newVariants.map((v, i) => ({ sku: v.sku, field: ['input', 'variants', String(i), 'sku'] })));
   if (!check.ok) return { errors: check.errors };
 
   try {
@@ -144,8 +157,8 @@ export async function createProduct(identity: Identity, input: CreateProductInpu
     });
     return { ok: product };
   } catch (err) {
-    if (uniqueViolation(err) === 'variants_seller_sku_unique') return duplicateSku();
-    throw err;
+    if (uniqueViolation(err) !== SKU_CONSTRAINT) throw err;
+    return duplicateSkus(sellerId, newVariants.map((v, i) => ({ sku: v.sku, field: ['input', 'variants', String(i), 'sku'] })));
   }
 }
 
@@ -189,23 +202,24 @@ export async function addProductVariant(identity: Identity, productId: string, i
   if (variant.currencyCode !== owned.ok.currencyCode) {
     check.add('INVALID_INPUT', `This product is priced in ${owned.ok.currencyCode}.`, ['input', 'currencyCode']);
   }
-  await reportTakenSkus(check, owned.ok.sellerId, [{ sku: variant.sku, field: ['input', 'sku'] }]);
   if (!check.ok) return { errors: check.errors };
   try {
-    const product = await db.transaction(async (tx) => {
-      // Locks the product so concurrent additions number their positions one after the other.
-      await tx.select({ id: products.id }).from(products).where(eq(products.id, productId)).for('update');
+    return await db.transaction(async (tx): Promise<Result<ProductRow>> => {
+      // Under the lock, concurrent additions number their positions one after the other.
+      await lockProduct(tx, productId);
       const [{ next } = { next: 0 }] = await tx
         .select({ next: sql<number>`coalesce(max(${variants.position}) + 1, 0)::int` })
         .from(variants)
         .where(eq(variants.productId, productId));
+      if (next >= MAX_VARIANTS) {
+        return { errors: [userError('INVALID_INPUT', `A product has at most ${MAX_VARIANTS} variants.`, ['productId'])] };
+      }
       await tx.insert(variants).values({ ...variant, productId, sellerId: owned.ok.sellerId, position: next });
-      return refreshMinPrice(tx, productId);
+      return { ok: await refreshMinPrice(tx, productId) };
     });
-    return { ok: product };
   } catch (err) {
-    if (uniqueViolation(err) === 'variants_seller_sku_unique') return duplicateSku();
-    throw err;
+    if (uniqueViolation(err) !== SKU_CONSTRAINT) throw err;
+    return duplicateSkus(owned.ok.sellerId, [{ sku: variant.sku, field: ['input', 'sku'] }]);
   }
 }
 
@@ -221,6 +235,7 @@ export async function updateProductVariant(identity: Identity, id: string, input
   if (input.price != null) patch.price = checkPrice(check, input.price, ['input', 'price']);
   if (!check.ok) return { errors: check.errors };
   const product = await db.transaction(async (tx) => {
+    await lockProduct(tx, variant.productId);
     if (Object.keys(patch).length) await tx.update(variants).set(patch).where(eq(variants.id, id));
     return refreshMinPrice(tx, variant.productId);
   });
@@ -230,7 +245,7 @@ export async function updateProductVariant(identity: Identity, id: string, input
 export async function createCategory(input: CreateCategoryInput): Promise<Result<CategoryRow>> {
   const check = new InputCheck<UserErrorCode>();
   const name = check.text(input.name, ['input', 'name'], { max: 100, label: 'Name' });
-  const slug = input.slug.trim().toLowerCase();
+  const slug = input.slug.trim();
   if (slug.length > 100) check.add('TOO_LONG', 'Slug must be at most 100 characters.', ['input', 'slug']);
   else if (!SLUG.test(slug)) check.add('INVALID_INPUT', 'Slugs are lowercase letters and digits separated by single dashes.', ['input', 'slug']);
   let path: string[] = [];
@@ -244,7 +259,7 @@ export async function createCategory(input: CreateCategoryInput): Promise<Result
     const [row] = await db.insert(categories).values({ name, slug, parentId: input.parentId ?? null, path }).returning();
     return { ok: row! };
   } catch (err) {
-    if (uniqueViolation(err) !== null) return { errors: [userError('DUPLICATE', 'Another category has this slug.', ['input', 'slug'])] };
-    throw err;
+    if (uniqueViolation(err) !== 'categories_slug_unique') throw err;
+    return { errors: [userError('DUPLICATE', 'Another category has this slug.', ['input', 'slug'])] };
   }
 }

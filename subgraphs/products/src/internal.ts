@@ -3,11 +3,14 @@ import { eq, inArray } from 'drizzle-orm';
 import { db } from './db/client';
 import { products, variants } from './db/schema';
 
+/** The well-formed ids of a request; anything else names nothing. */
+const validIds = (ids: unknown): string[] => (Array.isArray(ids) ? ids.filter(isId) : []);
+
 /** What other subgraphs ask the catalog (contracts in runtime's internal-api.ts). One statement each. */
 export function mountInternal(app: HttpApp): void {
   mountInternalRoutes<'products'>(app, {
     variantsByIds: async ({ ids }) => {
-      const valid = ids.filter(isId);
+      const valid = validIds(ids);
       if (valid.length === 0) return [];
       const rows = await db
         .select({ variant: variants, productTitle: products.title, productStatus: products.status })
@@ -27,7 +30,7 @@ export function mountInternal(app: HttpApp): void {
       }));
     },
     productsByIds: async ({ ids }) => {
-      const valid = ids.filter(isId);
+      const valid = validIds(ids);
       if (valid.length === 0) return [];
       return db
         .select({ id: products.id, sellerId: products.sellerId, title: products.title, status: products.status })

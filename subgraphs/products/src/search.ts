@@ -19,7 +19,8 @@ export interface ProductSearch {
   statuses: ProductStatus[];
   sort: Exclude<ProductSort, 'RATING_DESC'>;
   size: number;
-  after: unknown[] | null;
+  /** Where the page starts: the sort value and id of the previous page's last edge. */
+  after: { value: string | number; id: string } | null;
   /** Results fetched so far, shared by the connection's fields. */
   memo: { page?: Promise<{ row: ProductRow; rank: number | null }[]> };
 }
@@ -57,7 +58,6 @@ export function productSearch(args: {
   const sort = args.sort ?? (text ? 'RELEVANCE' : 'NEWEST');
   if (sort === 'RELEVANCE' && !text) throw badUserInput('RELEVANCE needs a query.');
   const after = decodeCursor(args.after);
-  if (after && after[0] !== sort) throw badUserInput('after is a cursor of another sort.');
   return {
     text,
     categoryId: filter.categoryId ?? null,
@@ -68,7 +68,7 @@ export function productSearch(args: {
     statuses: args.statuses ?? ['ACTIVE'],
     sort,
     size: pageSize(args.first),
-    after: after?.slice(1) ?? null,
+    after: after ? cursorPosition(sort, after) : null,
     memo: {},
   };
 }
@@ -89,7 +89,7 @@ function conditions(search: ProductSearch, without?: 'category' | 'brands' | 'pr
         : sql`false`,
     );
   }
-  if (search.brands && without !== 'brands') parts.push(search.brands.length ? inArray(products.brand, search.brands) : sql`false`);
+  if (search.brands?.length && without !== 'brands') parts.push(inArray(products.brand, search.brands));
   if (without !== 'price') {
     if (search.priceMin != null) parts.push(gte(products.minPrice, search.priceMin));
     if (search.priceMax != null) parts.push(lte(products.minPrice, search.priceMax));
@@ -124,15 +124,30 @@ function cursorValues(search: ProductSearch, row: ProductRow, rank: number | nul
   }
 }
 
+/** A decoded cursor checked against the sort it must come from (see `cursorValues`). */
+function cursorPosition(sort: ProductSearch['sort'], values: unknown[]): NonNullable<ProductSearch['after']> {
+  const [cursorSort, value, id] = values;
+  const valid =
+    values.length === 3 &&
+    cursorSort === sort &&
+    isId(id) &&
+    (sort === 'NEWEST'
+      ? typeof value === 'string' && !Number.isNaN(Date.parse(value))
+      : sort === 'RELEVANCE'
+        ? typeof value === 'number' && Number.isFinite(value)
+        : Number.isSafeInteger(value));
+  if (!valid) throw badUserInput('after is not a cursor of this list and sort.');
+  // A time reaches SQL in the one format Postgres surely reads.
+  return { value: sort === 'NEWEST' ? new Date(value as string).toISOString() : (value as number), id: id as string };
+}
+
 function afterCondition(search: ProductSearch): SQL | undefined {
   if (!search.after) return undefined;
-  const [value, id] = search.after;
-  if (!isId(id)) throw badUserInput('after is not a cursor returned by this list.');
+  const { value, id } = search.after;
+  const type = sql.raw(search.sort === 'NEWEST' ? 'timestamptz' : search.sort === 'RELEVANCE' ? 'float8' : 'bigint');
   const { keys, dir } = ordering(search);
-  const typed =
-    search.sort === 'NEWEST' ? sql`${String(value)}::timestamptz` : sql`${Number(value)}::${sql.raw(search.sort === 'RELEVANCE' ? 'float8' : 'bigint')}`;
   const op = sql.raw(dir === 'desc' ? '<' : '>');
-  return sql`(${keys[0]}, ${keys[1]}) ${op} (${typed}, ${id}::uuid)`;
+  return sql`(${keys[0]}, ${keys[1]}) ${op} (${value}::${type}, ${id}::uuid)`;
 }
 
 export function searchPage(db: Db, search: ProductSearch) {
@@ -218,10 +233,12 @@ export async function suggestions(db: Db, prefix: string, first: number): Promis
   if (!Number.isInteger(first) || first < 1 || first > SUGGESTION_LIMIT) throw badUserInput(`first must be 1 to ${SUGGESTION_LIMIT}.`);
   const pattern = `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const lowerTitle = sql`lower(${products.title})`;
+  // The status is a literal, not a parameter, so the partial indexes (WHERE status = 'ACTIVE') apply to any plan.
+  const active = sql`${products.status} = 'ACTIVE'`;
   const prefixed = await db
     .select()
     .from(products)
-    .where(and(eq(products.status, 'ACTIVE'), sql`${lowerTitle} like ${pattern}`))
+    .where(and(active, sql`${lowerTitle} like ${pattern}`))
     .orderBy(asc(lowerTitle), asc(products.id))
     .limit(first);
   if (prefixed.length === first) return prefixed;
@@ -230,7 +247,7 @@ export async function suggestions(db: Db, prefix: string, first: number): Promis
     .from(products)
     .where(
       and(
-        eq(products.status, 'ACTIVE'),
+        active,
         sql`${lowerTitle} not like ${pattern}`,
         // <% : the prefix is similar to some word sequence of the title (pg_trgm), via the trigram index.
         sql`${text} <% ${lowerTitle}`,

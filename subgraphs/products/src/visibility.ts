@@ -1,12 +1,16 @@
 import { canActForSeller, type Identity } from '@marketplace/runtime';
 import type { ProductRow } from './db/schema';
 
-/** The store itself (acting with a product scope), operators and our own services see every status. */
+/** The store itself (its session, or a key with a product scope) and operators see every status. */
 export function managesStore(identity: Identity, sellerId: string): boolean {
-  return identity.kind === 'service' || canActForSeller(identity, sellerId, ['PRODUCTS_READ', 'PRODUCTS_WRITE'], { adminToo: true });
+  return canActForSeller(identity, sellerId, ['PRODUCTS_READ', 'PRODUCTS_WRITE'], { adminToo: true });
 }
 
-/** Active products are public; drafts and archived ones only to whoever manages the store. */
+/**
+ * Drafts are their store's alone. Archived products were public once: they leave listings and
+ * search, but stay viewable by id, so the orders, carts and wishlists that point at them still
+ * show what was bought.
+ */
 export function isVisible(identity: Identity, product: ProductRow): boolean {
-  return product.status === 'ACTIVE' || managesStore(identity, product.sellerId);
+  return product.status !== 'DRAFT' || managesStore(identity, product.sellerId);
 }

@@ -8,8 +8,11 @@ let server: RunningServer;
 const admin = asAdmin(randomUUID());
 const sellerA = { userId: randomUUID(), sellerId: randomUUID() };
 const sellerB = { userId: randomUUID(), sellerId: randomUUID() };
+/** The store of the search fixtures, so their counts are not disturbed by other tests' products. */
+const sellerC = { userId: randomUUID(), sellerId: randomUUID() };
 const asA = asSeller(sellerA.userId, sellerA.sellerId);
 const asB = asSeller(sellerB.userId, sellerB.sellerId);
+const asC = asSeller(sellerC.userId, sellerC.sellerId);
 const tag = randomUUID().slice(0, 8);
 
 const gql = (query: string, variables: Record<string, unknown> = {}, identity?: Parameters<typeof subgraphRequest>[3]) =>
@@ -97,6 +100,34 @@ describe('creating and changing products', () => {
     expect(fractional.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const noVariants = await gql(CREATE, { input: { ...productInput(cat.id), variants: [] } }, asA);
     expect(noVariants.data!.createProduct.userErrors).toEqual([{ code: 'INVALID_INPUT', field: ['input', 'variants'] }]);
+
+    const more = await gql(
+      CREATE,
+      {
+        input: {
+          ...productInput(cat.id),
+          description: 'd'.repeat(5001),
+          images: [`https://img.test/${'a'.repeat(2000)}`, ...Array.from({ length: 10 }, () => 'https://img.test/b.jpg')],
+          variants: [
+            { sku: 'x'.repeat(65), title: 'A', price: 100, attributes: [{ name: '', value: 'v' }] },
+            { sku: 'EU', title: 'B', price: 100, currencyCode: 'EUR' },
+            { sku: 'LOW', title: 'C', price: 100, currencyCode: 'usd' },
+          ],
+        },
+      },
+      asA,
+    );
+    expect(more.data!.createProduct.userErrors).toEqual(
+      expect.arrayContaining([
+        { code: 'TOO_LONG', field: ['input', 'description'] },
+        { code: 'TOO_LONG', field: ['input', 'images', '0'] },
+        { code: 'INVALID_INPUT', field: ['input', 'images'] },
+        { code: 'TOO_LONG', field: ['input', 'variants', '0', 'sku'] },
+        { code: 'INVALID_INPUT', field: ['input', 'variants', '0', 'attributes', '0', 'name'] },
+        { code: 'INVALID_INPUT', field: ['input', 'variants', '2', 'currencyCode'] },
+        { code: 'INVALID_INPUT', field: ['input', 'variants'] },
+      ]),
+    );
   });
 
   it('refuses a SKU the store already uses, also when two creations race', async () => {
@@ -107,6 +138,12 @@ describe('creating and changing products', () => {
     expect(res.data!.createProduct.userErrors).toEqual([{ code: 'DUPLICATE_SKU', field: ['input', 'variants', '0', 'sku'] }]);
     // Another store may use the same SKU.
     expect((await gql(CREATE, { input: again }, asB)).data!.createProduct.userErrors).toEqual([]);
+    const addTaken = await gql(
+      `mutation ($id: ID!, $sku: String!) { addProductVariant(productId: $id, input: { sku: $sku, title: "T", price: 100 }) { product { id } userErrors { code field } } }`,
+      { id: first.id, sku: first.variants[0]!.sku },
+      asA,
+    );
+    expect(addTaken.data!.addProductVariant).toEqual({ product: null, userErrors: [{ code: 'DUPLICATE_SKU', field: ['input', 'sku'] }] });
 
     const sku = `RACE-${randomUUID().slice(0, 8)}`;
     const racing = await Promise.all(
@@ -151,6 +188,18 @@ describe('creating and changing products', () => {
     expect(repriced.data!.updateProductVariant.product.price.amount).toBe(500);
     const bad = await gql(`mutation ($id: ID!) { updateProductVariant(id: $id, input: { price: 0 }) { userErrors { code } } }`, { id: product.variants[0]!.id }, asA);
     expect(bad.data!.updateProductVariant.userErrors).toEqual([{ code: 'INVALID_PRICE' }]);
+
+    // Two variants repriced at once: the price still ends up the true lowest.
+    const reprice = `mutation ($id: ID!, $price: Int!) { updateProductVariant(id: $id, input: { price: $price }) { userErrors { code } } }`;
+    const variantIds = (await gql(`query ($id: ID!) { product(id: $id) { variants { id } } }`, { id: product.id })).data!.product.variants.map(
+      (v: { id: string }) => v.id,
+    );
+    await Promise.all([
+      gql(reprice, { id: variantIds[1], price: 4000 }, asA),
+      gql(reprice, { id: variantIds[2], price: 3500 }, asA),
+    ]);
+    const after = await gql(`query ($id: ID!) { product(id: $id) { price { amount } } }`, { id: product.id });
+    expect(after.data!.product.price.amount).toBe(3000);
   });
 
   it('shows drafts only to their store and operators', async () => {
@@ -162,6 +211,25 @@ describe('creating and changing products', () => {
     expect((await gql(q, { id: draft.id }, asA)).data!.product).toEqual({ id: draft.id, status: 'DRAFT' });
     expect((await gql(q, { id: draft.id }, admin)).data!.product).toEqual({ id: draft.id, status: 'DRAFT' });
     expect((await gql(`{ products(filter: { categoryId: "${cat.id}" }) { totalCount } }`)).data!.products.totalCount).toBe(0);
+    const refs = `query ($p: ID!, $v: ID!) { _entities(representations: [{ __typename: "Product", id: $p }, { __typename: "ProductVariant", id: $v }]) {
+      ... on Product { id } ... on ProductVariant { id } } }`;
+    expect((await gql(refs, { p: draft.id, v: draft.variants[0]!.id }, asB)).data!._entities).toEqual([null, null]);
+    expect((await gql(refs, { p: draft.id, v: draft.variants[0]!.id }, asA)).data!._entities).toEqual([{ id: draft.id }, { id: draft.variants[0]!.id }]);
+    const readKey = asApiKey(randomUUID(), sellerA.sellerId, ['PRODUCTS_READ']);
+    expect((await gql(q, { id: draft.id }, readKey)).data!.product).toEqual({ id: draft.id, status: 'DRAFT' });
+    const inventoryKey = asApiKey(randomUUID(), sellerA.sellerId, ['INVENTORY_READ']);
+    expect((await gql(q, { id: draft.id }, inventoryKey)).data!.product).toBeNull();
+
+    // Publishing lists it; archiving withdraws it again.
+    const listed = async () => (await gql(`{ products(filter: { categoryId: "${cat.id}" }) { totalCount } }`)).data!.products.totalCount;
+    await gql(UPDATE, { id: draft.id, input: { status: 'ACTIVE' } }, asA);
+    expect(await listed()).toBe(1);
+    await gql(UPDATE, { id: draft.id, input: { status: 'ARCHIVED' } }, asA);
+    expect(await listed()).toBe(0);
+    // Still viewable by id, so past orders that point at it keep showing it.
+    expect((await gql(q, { id: draft.id })).data!.product).toEqual({ id: draft.id, status: 'ARCHIVED' });
+    expect((await gql(refs, { p: draft.id, v: draft.variants[0]!.id }, asB)).data!._entities).toEqual([{ id: draft.id }, { id: draft.variants[0]!.id }]);
+
     const seller = `query ($id: ID!) { _entities(representations: [{ __typename: "Seller", id: $id }]) { ... on Seller { productCount products { totalCount } } } }`;
     expect((await gql(seller, { id: sellerB.sellerId }, asB)).data!._entities[0].productCount).toBeGreaterThanOrEqual(0);
     const own = await gql(seller, { id: sellerA.sellerId }, asA);
@@ -189,6 +257,16 @@ describe('categories', () => {
     expect(again.data!.createCategory.userErrors).toEqual([{ code: 'DUPLICATE', field: ['input', 'slug'] }]);
     const badSlug = await gql(CREATE_CATEGORY, { input: { name: 'Bad', slug: 'Not A Slug' } }, admin);
     expect(badSlug.data!.createCategory.userErrors).toEqual([{ code: 'INVALID_INPUT', field: ['input', 'slug'] }]);
+    const orphan = await gql(CREATE_CATEGORY, { input: { name: 'Orphan', slug: `c-${tag}-o`, parentId: randomUUID() } }, admin);
+    expect(orphan.data!.createCategory.userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'parentId'] }]);
+    const long = await gql(CREATE_CATEGORY, { input: { name: 'n'.repeat(101), slug: 'a'.repeat(101), parentId: 'junk' } }, admin);
+    expect(long.data!.createCategory.userErrors).toEqual([
+      { code: 'TOO_LONG', field: ['input', 'name'] },
+      { code: 'TOO_LONG', field: ['input', 'slug'] },
+      { code: 'NOT_FOUND', field: ['input', 'parentId'] },
+    ]);
+    const bySlug = await gql(`query ($slug: String!) { category(slug: $slug) { id } }`, { slug: `c-${tag}-dup` });
+    expect(bySlug.data!.category).toEqual({ id: dup.data!.createCategory.category.id });
     const bySeller = await gql(CREATE_CATEGORY, { input: { name: 'X', slug: `c-${tag}-x` } }, asA);
     expect(bySeller.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
@@ -196,14 +274,20 @@ describe('categories', () => {
 
 describe('search', () => {
   let cat: { id: string };
+  let sibling: { id: string };
   beforeAll(async () => {
-    cat = await category();
+    const root = await category();
+    cat = await category(root.id);
+    sibling = await category(root.id);
     const words = ['lantern', 'kettle', 'blanket', 'compass', 'thermos'];
-    for (let i = 0; i < 25; i++) {
-      await create(asA, productInput(cat.id, { title: `Camp ${words[i % 5]} ${i}`, brand: i % 3 ? 'Basecamp' : 'Summit', prices: [700 + i * 500] }));
-    }
+    const inputs = Array.from({ length: 25 }, (_, i) =>
+      productInput(cat.id, { title: `Camp ${words[i % 5]} ${i}`, brand: i % 3 ? 'Basecamp' : 'Summit', prices: [700 + i * 500] }),
+    );
     // "lantern" only in the description of this one: it must rank below title matches.
-    await create(asA, productInput(cat.id, { title: 'Camp stove', description: 'Pairs well with a lantern.', brand: 'Ember', prices: [999] }));
+    inputs.push(productInput(cat.id, { title: 'Camp stove', description: 'Pairs well with a lantern.', brand: 'Ember', prices: [999] }));
+    inputs.push(productInput(sibling.id, { title: 'Summit tent', brand: 'Summit', prices: [60_000] }));
+    inputs.push(productInput(sibling.id, { title: 'Summit tarp', brand: 'Summit', prices: [30_000] }));
+    for (const input of inputs) await create(asC, input);
   }, 60_000);
 
   const PAGE = `query ($q: String, $f: ProductFilter, $s: ProductSort, $first: Int, $after: String) {
@@ -222,9 +306,11 @@ describe('search', () => {
     }
   }
 
-  it.each(['NEWEST', 'PRICE_ASC', 'PRICE_DESC'])('pages through %s without gaps or repeats', async (sort) => {
-    const paged = await all({ f: { categoryId: cat.id }, s: sort });
-    const whole = await all({ f: { categoryId: cat.id }, s: sort }, 100);
+  it.each(['NEWEST', 'PRICE_ASC', 'PRICE_DESC', 'RELEVANCE'])('pages through %s without gaps or repeats', async (sort) => {
+    // "camp" is in every title, so RELEVANCE has many equal ranks: the id tie-break keeps pages apart.
+    const q = sort === 'RELEVANCE' ? 'camp' : undefined;
+    const paged = await all({ q, f: { categoryId: cat.id }, s: sort });
+    const whole = await all({ q, f: { categoryId: cat.id }, s: sort }, 100);
     expect(paged.map((p) => p.id)).toEqual(whole.map((p) => p.id));
     expect(new Set(paged.map((p) => p.id)).size).toBe(26);
     const prices = paged.map((p) => p.price.amount);
@@ -243,24 +329,47 @@ describe('search', () => {
 
   it('counts facets over the whole result, each facet ignoring its own filter', async () => {
     const FACETS = `query ($f: ProductFilter) { products(filter: $f, first: 1) { totalCount facets {
-      brands { value count } categories { value count } priceRanges { min max count } } } }`;
-    const res = await gql(FACETS, { f: { categoryId: cat.id, brands: ['Summit'] } });
-    const { totalCount, facets } = res.data!.products;
-    expect(totalCount).toBe(9);
-    // Brand counts ignore the brand filter: every brand of the category is offered.
-    expect(facets.brands).toEqual([
-      { value: 'Basecamp', count: 16 },
-      { value: 'Summit', count: 9 },
-      { value: 'Ember', count: 1 },
+      brands { value label count } categories { value count } priceRanges { min max count } } } }`;
+    const sum = (values: { count: number }[]) => values.reduce((s, v) => s + v.count, 0);
+
+    const byBrand = (await gql(FACETS, { f: { sellerId: sellerC.sellerId, categoryId: cat.id, brands: ['Summit'] } })).data!.products;
+    expect(byBrand.totalCount).toBe(9);
+    // Brands ignore the brand filter: every brand of the category is offered.
+    expect(byBrand.facets.brands).toEqual([
+      { value: 'Basecamp', label: 'Basecamp', count: 16 },
+      { value: 'Summit', label: 'Summit', count: 9 },
+      { value: 'Ember', label: 'Ember', count: 1 },
     ]);
-    expect(facets.categories).toEqual([{ value: cat.id, count: 9 }]);
-    expect(facets.priceRanges.reduce((s: number, b: { count: number }) => s + b.count, 0)).toBe(9);
+    // Categories ignore the category filter: Summit products of the sibling category are offered.
+    expect(byBrand.facets.categories).toEqual([
+      { value: cat.id, count: 9 },
+      { value: sibling.id, count: 2 },
+    ]);
+    // Price ranges keep the other filters: they add up to the result.
+    expect(sum(byBrand.facets.priceRanges)).toBe(9);
+
+    const byPrice = (await gql(FACETS, { f: { sellerId: sellerC.sellerId, categoryId: cat.id, priceMin: 2000, priceMax: 5000 } })).data!.products;
+    expect(byPrice.totalCount).toBe(6);
+    expect(sum(byPrice.facets.brands)).toBe(6);
+    expect(sum(byPrice.facets.categories)).toBe(6);
+    // Price ranges ignore the price filter: the whole category's prices are spread over them.
+    expect(byPrice.facets.priceRanges).toEqual([
+      { min: 0, max: 2500, count: 5 },
+      { min: 2500, max: 5000, count: 5 },
+      { min: 5000, max: 10_000, count: 10 },
+      { min: 10_000, max: 25_000, count: 6 },
+    ]);
   });
 
   it('refuses malformed arguments and honestly reports filters of a later milestone', async () => {
     expect((await gql(`{ products(first: 101) { totalCount } }`)).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect((await gql(`{ products(after: "garbage") { totalCount } }`)).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const forged = Buffer.from(JSON.stringify(['NEWEST', 'not a time', randomUUID()])).toString('base64url');
+    expect((await gql(`{ products(after: "${forged}") { totalCount } }`)).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect((await gql(`{ products(filter: { inStock: true }) { totalCount } }`)).errors?.[0]?.extensions?.code).toBe('NOT_IMPLEMENTED');
+    expect((await gql(`{ products(filter: { minRating: 4 }) { totalCount } }`)).errors?.[0]?.extensions?.code).toBe('NOT_IMPLEMENTED');
+    expect((await gql(`{ products(sort: RATING_DESC) { totalCount } }`)).errors?.[0]?.extensions?.code).toBe('NOT_IMPLEMENTED');
+    expect((await gql(`{ productSuggestions(prefix: "  ") { id } }`)).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('suggests by prefix first, then tolerates a typo', async () => {
@@ -297,7 +406,12 @@ describe('batching and internal operations', () => {
     expect(await cost(50)).toBe(await cost(5));
     const page = async (n: number) => {
       const before = sqlStatements.count;
-      await gql(`query ($c: ID!, $n: Int) { products(filter: { categoryId: $c }, first: $n) { totalCount edges { node { title price { amount } category { name } variants { sku } seller { id } } } } }`, { c: cat.id, n });
+      const res = await gql(
+        `query ($c: ID!, $n: Int) { products(filter: { categoryId: $c }, first: $n) {
+          totalCount edges { node { title price { amount } category { name } variants { sku price { amount } } seller { id } } } } }`,
+        { c: cat.id, n },
+      );
+      expect(res.data!.products.edges).toHaveLength(n);
       return sqlStatements.count - before;
     };
     expect(await page(50)).toBe(await page(5));

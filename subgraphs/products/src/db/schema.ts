@@ -1,5 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { bigint, char, check, customType, index, integer, jsonb, pgSchema, text, timestamp, unique, uuid, varchar } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  char,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgSchema,
+  text,
+  timestamp,
+  unique,
+  uuid,
+  varchar,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
 
 /**
  * Everything products stores lives in the `products` Postgres schema; no other subgraph reads it.
@@ -20,7 +35,7 @@ export const categories = productsSchema.table(
     id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
     name: varchar('name', { length: 100 }).notNull(),
     slug: varchar('slug', { length: 100 }).notNull().unique(),
-    parentId: uuid('parent_id'),
+    parentId: uuid('parent_id').references((): AnyPgColumn => categories.id),
     /** Ids of the ancestors, root first: breadcrumbs and "this category and below" in one statement. */
     path: uuid('path').array().notNull().default(sql`'{}'::uuid[]`),
     createdAt: instant('created_at').notNull().defaultNow(),
