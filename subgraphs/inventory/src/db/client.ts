@@ -1,0 +1,6 @@
+import { createDatabase } from '@marketplace/runtime';
+import * as tables from './schema';
+
+export const database = createDatabase(tables);
+export const db = database.db;
+export type Db = typeof db;

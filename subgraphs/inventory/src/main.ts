@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '@marketplace/runtime';
+import { inventory, migrate } from './index';
+
+await runSubgraphProcess(inventory, migrate);

@@ -1,0 +1,97 @@
+import { and, asc, eq, exists, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import type { Db } from './db/client';
+import { DEFAULT_LOW_STOCK_THRESHOLD, inventoryItems, stockLevels, warehouses, type StockLevelRow, type WarehouseRow } from './db/schema';
+
+/** A variant's stock summed over warehouses, with the store it belongs to (null: never stocked). */
+export interface VariantStockSummary {
+  variantId: string;
+  sellerId: string | null;
+  onHand: number;
+  reserved: number;
+  /** Sum over warehouses of on hand − reserved, each never below zero. */
+  available: number;
+  lowStockThreshold: number;
+}
+
+export type WarehouseStockLevel = StockLevelRow & { warehouse: WarehouseRow };
+
+/** Per warehouse: units that can be bought there. Reserved may exceed on hand after a recount. */
+const levelAvailable = sql`greatest(${stockLevels.onHand} - ${stockLevels.reserved}, 0)`;
+const totalAvailable = sql<number>`coalesce(sum(${levelAvailable}), 0)`.mapWith(Number);
+
+/** Summaries of the variants matching `where`, one row per variant inventory knows. */
+function summaries(db: Db, where: SQL) {
+  return db
+    .select({
+      variantId: inventoryItems.variantId,
+      sellerId: inventoryItems.sellerId,
+      onHand: sql<number>`coalesce(sum(${stockLevels.onHand}), 0)`.mapWith(Number),
+      reserved: sql<number>`coalesce(sum(${stockLevels.reserved}), 0)`.mapWith(Number),
+      available: totalAvailable,
+      lowStockThreshold: inventoryItems.lowStockThreshold,
+    })
+    .from(inventoryItems)
+    .leftJoin(stockLevels, eq(stockLevels.variantId, inventoryItems.variantId))
+    .where(where)
+    .groupBy(inventoryItems.variantId);
+}
+
+/** The stock of a variant inventory has never stocked: nothing anywhere. */
+export function unstocked(variantId: string): VariantStockSummary {
+  return { variantId, sellerId: null, onHand: 0, reserved: 0, available: 0, lowStockThreshold: DEFAULT_LOW_STOCK_THRESHOLD };
+}
+
+/** One query for any number of variants; variants inventory does not know are left out. */
+export function stockOfVariants(db: Db, variantIds: string[]): Promise<VariantStockSummary[]> {
+  return variantIds.length ? summaries(db, inArray(inventoryItems.variantId, variantIds)) : Promise.resolve([]);
+}
+
+/** A store's variants with at most `threshold` available (each its own threshold when null), lowest first. */
+export function lowStockOfSeller(db: Db, sellerId: string, threshold: number | null): Promise<VariantStockSummary[]> {
+  return summaries(db, eq(inventoryItems.sellerId, sellerId))
+    .having(lte(totalAvailable, threshold ?? inventoryItems.lowStockThreshold))
+    .orderBy(asc(totalAvailable), asc(inventoryItems.variantId));
+}
+
+/** The per-warehouse levels of these variants, by warehouse code. */
+export async function warehouseLevelsOfVariants(db: Db, variantIds: string[]): Promise<WarehouseStockLevel[]> {
+  if (!variantIds.length) return [];
+  const rows = await db
+    .select({ level: stockLevels, warehouse: warehouses })
+    .from(stockLevels)
+    .innerJoin(warehouses, eq(warehouses.id, stockLevels.warehouseId))
+    .where(inArray(stockLevels.variantId, variantIds))
+    .orderBy(asc(warehouses.code));
+  return rows.map(({ level, warehouse }) => ({ ...level, warehouse }));
+}
+
+/** Which of these products have at least one variant with units available somewhere. */
+export async function productsInStock(db: Db, productIds: string[]): Promise<Set<string>> {
+  if (!productIds.length) return new Set();
+  const rows = await db
+    .selectDistinct({ productId: inventoryItems.productId })
+    .from(inventoryItems)
+    .where(
+      and(
+        inArray(inventoryItems.productId, productIds),
+        exists(
+          db
+            .select({ one: sql`1` })
+            .from(stockLevels)
+            .where(and(eq(stockLevels.variantId, inventoryItems.variantId), gt(stockLevels.onHand, stockLevels.reserved))),
+        ),
+      ),
+    );
+  return new Set(rows.map((r) => r.productId));
+}
+
+/** Units available per variant, from the stock levels alone; variants never stocked are absent. */
+export async function availableByVariant(db: Db, variantIds: string[]): Promise<Map<string, number>> {
+  if (!variantIds.length) return new Map();
+  const rows = await db
+    .select({ variantId: stockLevels.variantId, available: totalAvailable })
+    .from(stockLevels)
+    .where(inArray(stockLevels.variantId, variantIds))
+    .groupBy(stockLevels.variantId);
+  return new Map(rows.map((r) => [r.variantId, r.available]));
+}
