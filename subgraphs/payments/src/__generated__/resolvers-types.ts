@@ -17,10 +17,12 @@ export type Scalars = {
   DateTime: { input: string; output: Date | string; }
 };
 
+/** The card paid with; only its brand and last four digits are stored. */
 export type Card = {
   __typename?: 'Card';
   /** E.g. `visa`, `mastercard`. */
   brand: Scalars['String']['output'];
+  /** Last four digits of the card number. */
   last4: Scalars['String']['output'];
 };
 
@@ -67,46 +69,70 @@ export type Payment = {
   __typename?: 'Payment';
   /** Authorized amount. */
   amount: Money;
+  /** Amount taken from the card so far. */
   capturedAmount: Money;
   /** Only brand and last four digits are ever stored. */
   card: Maybe<Card>;
+  /** When checkout started the payment. */
   createdAt: Scalars['DateTime']['output'];
+  /** Opaque identifier; pass it to `refundPayment`. */
   id: Scalars['ID']['output'];
+  /** Amount refunded so far; never more than captured. */
   refundedAmount: Money;
+  /** Refunds made, oldest first. */
   refunds: Array<Refund>;
+  /** Where the payment is in its lifecycle. */
   status: PaymentStatus;
 };
 
+/** Lifecycle of a payment. */
 export type PaymentStatus =
+  /** The amount is held on the card, not yet taken. */
   | 'AUTHORIZED'
+  /** The amount was taken from the card. */
   | 'CAPTURED'
   /** Declined or failed. */
   | 'FAILED'
+  /** Part of the captured amount was refunded. */
   | 'PARTIALLY_REFUNDED'
   /** Authorization in progress. */
   | 'PENDING'
+  /** Everything captured was refunded. */
   | 'REFUNDED'
   /** Authorization released before capture. */
   | 'VOIDED';
 
+/** Money returned to the customer from a captured payment. */
 export type Refund = {
   __typename?: 'Refund';
+  /** Amount refunded. */
   amount: Money;
+  /** When the refund was made. */
   createdAt: Scalars['DateTime']['output'];
+  /** Opaque identifier. */
   id: Scalars['ID']['output'];
+  /** Reason given by the operator; null when none was given. */
   reason: Maybe<Scalars['String']['output']>;
+  /** Whether the refund went through. */
   status: RefundStatus;
 };
 
+/** Result of refundPayment. */
 export type RefundPaymentPayload = {
   __typename?: 'RefundPaymentPayload';
+  /** The payment after the refund; null on failure. */
   payment: Maybe<Payment>;
+  /** The refund made; null on failure. */
   refund: Maybe<Refund>;
+  /** Why the refund failed; empty on success. */
   userErrors: Array<UserError>;
 };
 
+/** Outcome of a refund. */
 export type RefundStatus =
+  /** The provider refused or failed the refund; nothing went back. */
   | 'FAILED'
+  /** The money went back to the card. */
   | 'SUCCEEDED';
 
 /** Roles of an account. */
@@ -120,11 +146,17 @@ export type Role =
 
 /** What a seller API key may do; a seller's own session holds every scope. */
 export type Scope =
+  /** Read the store's stock levels and receive its low-stock alerts. */
   | 'INVENTORY_READ'
+  /** Set stock counts and low-stock thresholds of the store's variants. */
   | 'INVENTORY_WRITE'
+  /** Read orders holding the store's lines (only those lines) and the store's revenue. */
   | 'ORDERS_READ'
+  /** Ship the store's order lines and mark its shipments delivered. */
   | 'ORDERS_WRITE'
+  /** Read the store's products, drafts and archived ones included. */
   | 'PRODUCTS_READ'
+  /** Create and change the store's products and variants. */
   | 'PRODUCTS_WRITE';
 
 /** An expected business failure of a mutation; the payload's object is then null or unchanged. */
