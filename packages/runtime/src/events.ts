@@ -11,7 +11,8 @@
 import { sql as drizzleSql } from 'drizzle-orm';
 import { bigserial, getTableConfig, jsonb, text, timestamp, type PgSchema } from 'drizzle-orm/pg-core';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import type postgres from 'postgres';
+import postgres from 'postgres';
+import { config } from './config';
 import type { Redis } from 'ioredis';
 import { createRedis } from './redis';
 import { logger } from './logger';
@@ -69,9 +70,12 @@ export interface Relay {
 /**
  * Moves committed outbox rows to Redis. Woken by NOTIFY for low latency, and by a poll as a
  * fallback. Publishing then deleting makes a crash in between publish twice, never lose.
+ * It has connections of its own (the leader holds one for as long as it leads), apart from the
+ * pool that serves requests.
  */
-export function startOutboxRelay(opts: { sql: postgres.Sql; schemaName: string; redis?: Redis; pollMs?: number }): Relay {
-  const { sql, schemaName } = opts;
+export function startOutboxRelay(opts: { schemaName: string; url?: string; redis?: Redis; pollMs?: number }): Relay {
+  const { schemaName } = opts;
+  const sql = postgres(opts.url ?? config.databaseUrl, { max: 2, onnotice: () => {} });
   const redis = opts.redis ?? createRedis();
   const log = logger.child({ relay: schemaName });
   const lockKey = `outbox-relay:${schemaName}`;
@@ -171,6 +175,7 @@ export function startOutboxRelay(opts: { sql: postgres.Sql; schemaName: string; 
         await leader`select pg_advisory_unlock(hashtext(${lockKey}))`;
         leader.release();
       }
+      await sql.end({ timeout: 5 });
       if (!opts.redis) redis.disconnect();
     },
   };

@@ -35,7 +35,7 @@ describe('transactional outbox relayed to Redis Streams', () => {
     const tail = tailEvents([topic], (e) => void tailed.push(e));
     const group = consumeEvents({ topic, group: 'test', handler: async (events) => void grouped.push(...events) });
     await new Promise((r) => setTimeout(r, 200)); // the tail starts at "now"
-    const relay = startOutboxRelay({ sql: database.sql, schemaName });
+    const relay = startOutboxRelay({ schemaName });
 
     for (let i = 0; i < 5; i++) {
       await database.db.transaction((tx) => recordEvents(tx, outbox, [{ topic, key: 'order-1', payload: { seq: i } }]));
@@ -63,8 +63,8 @@ describe('transactional outbox relayed to Redis Streams', () => {
     const seen: DomainEvent[] = [];
     const tail = tailEvents([topic], (e) => void seen.push(e));
     await new Promise((r) => setTimeout(r, 200));
-    const first = startOutboxRelay({ sql: database.sql, schemaName });
-    const second = startOutboxRelay({ sql: database.sql, schemaName });
+    const first = startOutboxRelay({ schemaName });
+    const second = startOutboxRelay({ schemaName });
     await database.db.transaction((tx) => recordEvents(tx, outbox, [{ topic, key: 'k', payload: { n: 1 } }]));
     await until(() => seen.length >= 1);
     await first.stop();

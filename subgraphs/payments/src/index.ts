@@ -10,7 +10,7 @@ export const payments: SubgraphDefinition<Context> = {
   resolvers,
   createContext,
   routes: mountInternal,
-  background: () => startOutboxRelay({ sql: database.sql, schemaName: 'payments' }),
+  background: () => startOutboxRelay({ schemaName: 'payments' }),
   health: async () => {
     await database.sql`select 1`;
   },
