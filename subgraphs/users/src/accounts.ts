@@ -1,8 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
-import { InputCheck, signAccessToken, userError, type UserError } from '@marketplace/runtime';
+import { InputCheck, signAccessToken, uniqueViolation, userError, type UserError } from '@marketplace/runtime';
 import type { RegisterInput, UserErrorCode } from './__generated__/resolvers-types';
 import { db } from './db/client';
-import { violatedUniqueConstraint } from './db/errors';
 import { sellers, users, type UserRow } from './db/schema';
 import {
   hashPassword,
@@ -59,7 +58,7 @@ export async function register(input: RegisterInput) {
     });
     return signedIn(user, null, refreshToken);
   } catch (err) {
-    if (violatedUniqueConstraint(err) === 'users_email_key') {
+    if (uniqueViolation(err) === 'users_email_key') {
       return authFailure(userError('EMAIL_TAKEN', 'An account with this email already exists.', ['input', 'email']));
     }
     throw err;

@@ -1,9 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
-import { InputCheck, unauthenticated, userError, type UserError } from '@marketplace/runtime';
+import { InputCheck, unauthenticated, uniqueViolation, userError, type UserError } from '@marketplace/runtime';
 import type { UserErrorCode } from './__generated__/resolvers-types';
 import { accessTokenFor } from './accounts';
 import { db } from './db/client';
-import { violatedUniqueConstraint } from './db/errors';
 import { sellers, users } from './db/schema';
 
 const becomeSellerFailure = (...userErrors: UserError<UserErrorCode>[]) => ({ seller: null, accessToken: null, userErrors });
@@ -40,7 +39,7 @@ export async function becomeSeller(userId: string, storeNameInput: string) {
       return { seller: seller!, roles };
     });
   } catch (err) {
-    const constraint = violatedUniqueConstraint(err);
+    const constraint = uniqueViolation(err);
     if (constraint === 'sellers_store_name_key') return STORE_NAME_TAKEN;
     if (constraint === 'sellers_user_key') return ALREADY_SELLER;
     throw err;

@@ -1,5 +1,6 @@
 import { startSubgraph, type ProductSummary, type RunningServer } from '@marketplace/runtime';
-import { asAdmin, asApiKey, asService, asUser, subgraphRequest } from '@marketplace/runtime/testing';
+import { products } from '../../products/src/index';
+import { asAdmin, asApiKey, asSeller, asService, asUser, subgraphRequest } from '@marketplace/runtime/testing';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
@@ -8,22 +9,28 @@ import { db } from '../src/db/client';
 import { wishlistItems } from '../src/db/schema';
 import { users } from '../src/index';
 import { MAX_WISHLIST_ITEMS } from '../src/wishlist';
-import { startProductsStub } from './products-stub';
 import { codes, PASSWORD, REGISTER, registerAccount, registerSeller, uniqueEmail, type Account } from './support';
 
-// The products subgraph (being written in parallel) does not serve `productsByIds` yet; a
-// stand-in for that internal operation serves a catalog the tests control.
-const catalog = new Map<string, ProductSummary>();
+// The wishlist asks the real products subgraph whether a product is for sale.
 let server: RunningServer;
-let productsStub: Awaited<ReturnType<typeof startProductsStub>>;
+let catalog: RunningServer;
+let categoryId: string;
+const productSeller = asSeller(randomUUID(), randomUUID());
 beforeAll(async () => {
-  productsStub = await startProductsStub(catalog);
-  process.env.PRODUCTS_URL = productsStub.url;
+  catalog = await startSubgraph(products, { port: 0 });
+  process.env.PRODUCTS_URL = catalog.url;
   server = await startSubgraph(users, { port: 0 });
+  const category = await subgraphRequest(
+    catalog.url,
+    `mutation ($slug: String!) { createCategory(input: { name: "Wishlist", slug: $slug }) { category { id } } }`,
+    { slug: `wishlist-${randomUUID().slice(0, 8)}` },
+    asAdmin(randomUUID()),
+  );
+  categoryId = category.data!.createCategory.category.id;
 });
 afterAll(async () => {
   await server.stop();
-  await productsStub.stop();
+  await catalog.stop();
 });
 
 const USER_ENTITY = `query ($id: ID!) {
@@ -216,15 +223,19 @@ describe('addresses', () => {
 describe('wishlist', () => {
   const ADD = `mutation ($productId: ID!) { addToWishlist(productId: $productId) { wishlist { id } userErrors { field message code } } }`;
   const REMOVE = `mutation ($productId: ID!) { removeFromWishlist(productId: $productId) { wishlist { id } userErrors { field message code } } }`;
-  const product = (status: ProductSummary['status'] = 'ACTIVE') => {
-    const id = randomUUID();
-    catalog.set(id, { id, sellerId: randomUUID(), title: `Product ${id}`, status });
-    return id;
+  const product = async (status: ProductSummary['status'] = 'ACTIVE'): Promise<string> => {
+    const res = await subgraphRequest(
+      catalog.url,
+      `mutation ($input: CreateProductInput!) { createProduct(input: $input) { product { id } userErrors { code } } }`,
+      { input: { title: 'Lamp', description: '', brand: 'Lux', categoryId, status, variants: [{ sku: randomUUID().slice(0, 12), title: 'Std', price: 900 }] } },
+      productSeller,
+    );
+    return res.data!.createProduct.product.id;
   };
 
   it('saves active products once each, newest first, and removes them', async () => {
     const account = await registerAccount(server.url);
-    const [a, b] = [product(), product()];
+    const [a, b] = [await product(), await product()];
     const addA = await subgraphRequest(server.url, ADD, { productId: a }, account.identity);
     expect(addA.data!.addToWishlist).toEqual({ wishlist: [{ id: a }], userErrors: [] });
     await subgraphRequest(server.url, ADD, { productId: b }, account.identity);
@@ -241,7 +252,7 @@ describe('wishlist', () => {
 
   it('refuses unknown, malformed and unpublished products with NOT_FOUND', async () => {
     const account = await registerAccount(server.url);
-    for (const productId of [randomUUID(), 'not-an-id', product('DRAFT'), product('ARCHIVED')]) {
+    for (const productId of [randomUUID(), 'not-an-id', await product('DRAFT'), await product('ARCHIVED')]) {
       const res = await subgraphRequest(server.url, ADD, { productId }, account.identity);
       expect(res.data!.addToWishlist).toMatchObject({ wishlist: null, userErrors: [{ code: 'NOT_FOUND', field: ['productId'] }] });
     }
@@ -252,9 +263,9 @@ describe('wishlist', () => {
     const account = await registerAccount(server.url);
     const saved = Array.from({ length: MAX_WISHLIST_ITEMS }, () => randomUUID());
     await db.insert(wishlistItems).values(saved.map((productId) => ({ userId: account.userId, productId })));
-    const full = await subgraphRequest(server.url, ADD, { productId: product() }, account.identity);
+    const full = await subgraphRequest(server.url, ADD, { productId: await product() }, account.identity);
     expect(codes(full.data!.addToWishlist)).toEqual(['INVALID_INPUT']);
-    const savedProduct = product();
+    const savedProduct = await product();
     await db.update(wishlistItems).set({ productId: savedProduct }).where(eq(wishlistItems.productId, saved[0]!));
     const again = await subgraphRequest(server.url, ADD, { productId: savedProduct }, account.identity);
     expect(again.data!.addToWishlist.userErrors).toEqual([]);
@@ -263,7 +274,7 @@ describe('wishlist', () => {
 
   it('is not for API keys', async () => {
     const seller = await registerSeller(server.url);
-    const res = await subgraphRequest(server.url, ADD, { productId: product() }, asApiKey(randomUUID(), seller.sellerId, ['PRODUCTS_WRITE']));
+    const res = await subgraphRequest(server.url, ADD, { productId: await product() }, asApiKey(randomUUID(), seller.sellerId, ['PRODUCTS_WRITE']));
     expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
   });
 });

@@ -1,10 +1,9 @@
-import { actingSellerId, forbidden, InputCheck, userError, type Identity } from '@marketplace/runtime';
+import { actingSellerId, forbidden, type Identity, InputCheck, uniqueViolation, userError } from '@marketplace/runtime';
 import { eq, sql } from 'drizzle-orm';
 import type { MutationResolvers, UserErrorCode } from '../__generated__/resolvers-types';
 import { itemOfVariant } from '../catalog';
 import type { Context } from '../context';
 import { inventoryItems, MAX_LOW_STOCK_THRESHOLD, stockLevels, warehouses } from '../db/schema';
-import { pgErrorCode, UNIQUE_VIOLATION } from '../pg-errors';
 
 const MAX_ON_HAND = 1_000_000;
 /** Checked after trimming and upper-casing. */
@@ -75,7 +74,7 @@ export const Mutation: MutationResolvers = {
       const [warehouse] = await db.insert(warehouses).values({ code, name, region }).returning();
       return { warehouse: warehouse!, userErrors: [] };
     } catch (err) {
-      if (pgErrorCode(err) !== UNIQUE_VIOLATION) throw err;
+      if (uniqueViolation(err) === null) throw err;
       return { warehouse: null, userErrors: [userError('DUPLICATE', `A warehouse with code ${code} already exists.`, ['input', 'code'])] };
     }
   },
