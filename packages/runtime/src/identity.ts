@@ -2,23 +2,11 @@ import { SignJWT, jwtVerify } from 'jose';
 import { ALGORITHM, getKey } from './keys';
 import { config } from './config';
 
-export type Role = 'CUSTOMER' | 'SELLER' | 'ADMIN';
-export type Scope =
-  | 'PRODUCTS_READ'
-  | 'PRODUCTS_WRITE'
-  | 'INVENTORY_READ'
-  | 'INVENTORY_WRITE'
-  | 'ORDERS_READ'
-  | 'ORDERS_WRITE';
-export const ROLES: readonly Role[] = ['CUSTOMER', 'SELLER', 'ADMIN'];
-export const SCOPES: readonly Scope[] = [
-  'PRODUCTS_READ',
-  'PRODUCTS_WRITE',
-  'INVENTORY_READ',
-  'INVENTORY_WRITE',
-  'ORDERS_READ',
-  'ORDERS_WRITE',
-];
+/** The `Role` and `Scope` enums of the schema, for code and for the tables that store them. */
+export const ROLES = ['CUSTOMER', 'SELLER', 'ADMIN'] as const;
+export const SCOPES = ['PRODUCTS_READ', 'PRODUCTS_WRITE', 'INVENTORY_READ', 'INVENTORY_WRITE', 'ORDERS_READ', 'ORDERS_WRITE'] as const;
+export type Role = (typeof ROLES)[number];
+export type Scope = (typeof SCOPES)[number];
 
 /** Who is calling, as every subgraph sees it. */
 export type Identity =

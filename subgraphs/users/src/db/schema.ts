@@ -1,3 +1,4 @@
+import { ROLES, SCOPES } from '@marketplace/runtime';
 import { sql } from 'drizzle-orm';
 import { boolean, char, check, index, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 
@@ -8,15 +9,8 @@ import { boolean, char, check, index, pgSchema, primaryKey, text, timestamp, uni
  */
 const usersSchema = pgSchema('users');
 
-export const role = usersSchema.enum('role', ['CUSTOMER', 'SELLER', 'ADMIN']);
-export const scope = usersSchema.enum('scope', [
-  'PRODUCTS_READ',
-  'PRODUCTS_WRITE',
-  'INVENTORY_READ',
-  'INVENTORY_WRITE',
-  'ORDERS_READ',
-  'ORDERS_WRITE',
-]);
+export const role = usersSchema.enum('role', ROLES);
+export const scope = usersSchema.enum('scope', SCOPES);
 
 export const users = usersSchema.table(
   'users',
