@@ -22,9 +22,17 @@ export const Order: OrderResolvers = {
   },
   shipments: async (o, _args, { loaders }) => {
     const shipments = await loaders.shipmentsByOrderId.load(o.id);
-    return o.viewerSellerId ? shipments.filter((s) => s.sellerId === o.viewerSellerId) : shipments;
+    return shipments.filter((s) => !o.viewerSellerId || s.sellerId === o.viewerSellerId).map((s) => ({ ...s, viewerSellerId: o.viewerSellerId }));
   },
   events: (o, _args, { loaders }) => loaders.eventsByOrderId.load(o.id),
-  returnRequests: (o, _args, { loaders }) => loaders.returnRequestsByOrderId.load(o.id),
+  returnRequests: async (o, _args, { loaders }) => {
+    const requests = await loaders.returnRequestsByOrderId.load(o.id);
+    if (!o.viewerSellerId) return requests.map((r) => ({ ...r, viewerSellerId: null }));
+    // A store sees the requests that concern at least one of its lines.
+    const lines = await Promise.all(requests.map((r) => loaders.linesByReturnRequestId.load(r.id)));
+    return requests
+      .filter((_r, i) => lines[i]!.some((l) => l.sellerId === o.viewerSellerId))
+      .map((r) => ({ ...r, viewerSellerId: o.viewerSellerId }));
+  },
   customer: (o) => ({ id: o.customerId }),
 };

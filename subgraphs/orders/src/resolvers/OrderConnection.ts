@@ -3,7 +3,7 @@ import { orderCount, orderEdges, orderPageInfo } from '../order-list';
 
 /** Each part of an order list is fetched only if the client asks for it. */
 export const OrderConnection: OrderConnectionResolvers = {
-  edges: (list, _args, { db }) => orderEdges(db, list),
-  pageInfo: (list, _args, { db }) => orderPageInfo(db, list),
-  totalCount: (list, _args, { db }) => orderCount(db, list),
+  edges: (list, _args, ctx) => orderEdges(ctx, list),
+  pageInfo: (list, _args, ctx) => orderPageInfo(ctx, list),
+  totalCount: (list, _args, ctx) => orderCount(ctx, list),
 };

@@ -1,8 +1,8 @@
+import { money } from '@marketplace/runtime';
 import type { QueryResolvers } from '../__generated__/resolvers-types';
 import { orderAsSeenBy } from '../access';
 import { orderList } from '../order-list';
-import { SHIPPING_OPTIONS } from '../order-status';
-import { money } from '@marketplace/runtime';
+import { SHIPPING_OPTIONS } from '../shipping';
 
 export const Query: QueryResolvers = {
   order: async (_parent, { id }, { identity, loaders }) => orderAsSeenBy(identity, loaders, await loaders.orderById.load(id)),
