@@ -18,3 +18,4 @@ export * from './money';
 export * from './process';
 export * from './internal-api';
 export * from './events';
+export * from './define';

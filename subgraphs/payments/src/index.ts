@@ -1,25 +1,15 @@
-import { migrateSubgraph, startOutboxRelay, type SubgraphDefinition } from '@marketplace/runtime';
-import { fileURLToPath } from 'node:url';
-import { createContext, type Context } from './context';
+import { defineSubgraph, startOutboxRelay } from '@marketplace/runtime';
+import { createContext } from './context';
 import { database } from './db/client';
 import { mountInternal } from './internal';
 import { resolvers } from './resolvers';
 
-export const payments: SubgraphDefinition<Context> = {
+export const { definition: payments, migrate } = defineSubgraph({
   name: 'payments',
   resolvers,
   createContext,
   routes: mountInternal,
   background: () => startOutboxRelay({ schemaName: 'payments' }),
-  health: async () => {
-    await database.sql`select 1`;
-  },
-  close: () => database.close(),
-};
-
-export function migrate(): Promise<void> {
-  return migrateSubgraph({
-    schemaName: 'payments',
-    migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
-  });
-}
+  database,
+  migrationsFolder: new URL('../drizzle', import.meta.url),
+});

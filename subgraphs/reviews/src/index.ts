@@ -1,22 +1,12 @@
-import { migrateSubgraph, type SubgraphDefinition } from '@marketplace/runtime';
-import { fileURLToPath } from 'node:url';
-import { createContext, type Context } from './context';
+import { defineSubgraph } from '@marketplace/runtime';
+import { createContext } from './context';
 import { database } from './db/client';
 import { resolvers } from './resolvers';
 
-export const reviews: SubgraphDefinition<Context> = {
+export const { definition: reviews, migrate } = defineSubgraph({
   name: 'reviews',
   resolvers,
   createContext,
-  health: async () => {
-    await database.sql`select 1`;
-  },
-  close: () => database.close(),
-};
-
-export function migrate(): Promise<void> {
-  return migrateSubgraph({
-    schemaName: 'reviews',
-    migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
-  });
-}
+  database,
+  migrationsFolder: new URL('../drizzle', import.meta.url),
+});

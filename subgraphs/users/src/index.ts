@@ -1,26 +1,16 @@
-import { migrateSubgraph, type SubgraphDefinition } from '@marketplace/runtime';
-import { fileURLToPath } from 'node:url';
-import { createContext, type Context } from './context';
+import { defineSubgraph } from '@marketplace/runtime';
+import { createContext } from './context';
 import { database } from './db/client';
 import { mountInternal } from './internal';
 import { resolvers } from './resolvers';
 
 export { ensureOperator } from './operator';
 
-export const users: SubgraphDefinition<Context> = {
+export const { definition: users, migrate } = defineSubgraph({
   name: 'users',
   resolvers,
   createContext,
   routes: mountInternal,
-  health: async () => {
-    await database.sql`select 1`;
-  },
-  close: () => database.close(),
-};
-
-export function migrate(): Promise<void> {
-  return migrateSubgraph({
-    schemaName: 'users',
-    migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
-  });
-}
+  database,
+  migrationsFolder: new URL('../drizzle', import.meta.url),
+});
