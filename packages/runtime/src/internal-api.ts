@@ -66,5 +66,25 @@ export interface InternalApi {
   inventory: {
     /** Units available now per variant (0 for variants inventory has never stocked). */
     availability: { input: { variantIds: string[] }; output: { variantId: string; available: number }[] };
+    /**
+     * Holds stock for an order: every line or none. Allocated across warehouses, the shipping
+     * region's first, then those with the most available; stock rows locked in a fixed order.
+     * Expires after `ttlSeconds` (default 600) unless committed. Idempotent by orderId.
+     */
+    reserveStock: {
+      input: { orderId: string; lines: { variantId: string; quantity: number }[]; region: string | null; ttlSeconds?: number };
+      output: { status: 'RESERVED'; expiresAt: string } | { status: 'INSUFFICIENT_STOCK'; variantIds: string[] };
+    };
+    /** The order is confirmed: its reservation stops expiring (held until shipped or cancelled). EXPIRED if it was already released. */
+    commitReservation: { input: { orderId: string }; output: { status: 'COMMITTED' | 'EXPIRED' } };
+    /** Gives the order's reserved units back (failed checkout, cancellation), all lines or the given variants. Idempotent. */
+    releaseReservation: { input: { orderId: string; variantIds?: string[] }; output: { status: 'RELEASED' } };
+    /** Units shipped: taken off both on hand and reserved. Idempotent per order and variant. */
+    shipReservedStock: { input: { orderId: string; variantIds: string[] }; output: { status: 'SHIPPED' } };
+    /** Returned units go back on hand, in the warehouses they were shipped from. Idempotent by key. */
+    restockReturned: {
+      input: { orderId: string; lines: { variantId: string; quantity: number }[]; idempotencyKey: string };
+      output: { status: 'RESTOCKED' };
+    };
   };
 }
