@@ -205,9 +205,21 @@ export interface Consumer {
  */
 export function tailEvents(topics: string[], onEvent: (event: DomainEvent) => void | Promise<void>): Consumer {
   const redis = createRedis();
-  const positions = topics.map(() => '$');
+  let positions: string[] = [];
   let stopped = false;
   const loop = (async () => {
+    // "From now on" is fixed once per stream: reading `$` again on every call would skip what a
+    // quiet stream received between two reads.
+    while (!stopped && positions.length === 0) {
+      try {
+        positions = await Promise.all(
+          topics.map(async (t) => ((await redis.xrevrange(streamKey(t), '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0')),
+        );
+      } catch (err) {
+        logger.warn({ err }, 'event tail could not start; retrying');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
     while (!stopped) {
       try {
         const reply = (await redis.xread('COUNT', 500, 'BLOCK', 1000, 'STREAMS', ...topics.map(streamKey), ...positions)) as

@@ -59,6 +59,22 @@ describe('transactional outbox relayed to Redis Streams', () => {
     await Promise.all([relay.stop(), tail.stop(), group.stop()]);
   });
 
+  it('tails several topics without losing events of the quieter one', async () => {
+    const quiet = `${topic}.quiet`;
+    const seen: DomainEvent[] = [];
+    const tail = tailEvents([topic, quiet], (e) => void seen.push(e));
+    await new Promise((r) => setTimeout(r, 200));
+    const relay = startOutboxRelay({ schemaName });
+    for (let i = 0; i < 20; i++) {
+      await database.db.transaction((tx) =>
+        recordEvents(tx, outbox, [{ topic: i % 5 === 0 ? quiet : topic, key: 'k', payload: { i } }]),
+      );
+    }
+    await until(() => seen.length >= 20);
+    expect(seen.filter((e) => e.topic === quiet).map((e) => e.payload.i)).toEqual([0, 5, 10, 15]);
+    await Promise.all([relay.stop(), tail.stop()]);
+  });
+
   it('lets only one relay instance publish at a time, and another take over when it stops', async () => {
     const seen: DomainEvent[] = [];
     const tail = tailEvents([topic], (e) => void seen.push(e));
