@@ -1,14 +1,26 @@
-import { defineSubgraph } from '@marketplace/runtime';
+import { defineSubgraph, startOutboxRelay } from '@marketplace/runtime';
 import { createContext } from './context';
 import { database } from './db/client';
 import { mountInternal } from './internal';
+import { startReservationSweeper } from './reservations';
 import { resolvers } from './resolvers';
+
+const SWEEP_INTERVAL_MS = Number(process.env.RESERVATION_SWEEP_INTERVAL_MS ?? 5000);
 
 export const { definition: inventory, migrate } = defineSubgraph({
   name: 'inventory',
   resolvers,
   createContext,
   routes: mountInternal,
+  background: () => {
+    const relay = startOutboxRelay({ schemaName: 'inventory' });
+    const sweeper = startReservationSweeper(SWEEP_INTERVAL_MS);
+    return {
+      async stop() {
+        await Promise.all([sweeper.stop(), relay.stop()]);
+      },
+    };
+  },
   database,
   migrationsFolder: new URL('../drizzle', import.meta.url),
 });

@@ -1,5 +1,6 @@
 import { isId, mountInternalRoutes, type HttpApp } from '@marketplace/runtime';
 import { db } from './db/client';
+import { commitReservation, releaseReservation, reserveStock, restockReturned, shipReservedStock } from './reservations';
 import { availableByVariant } from './stock';
 
 /** Operations other subgraphs call (contracts in runtime's internal-api.ts). */
@@ -10,5 +11,10 @@ export function mountInternal(app: HttpApp): void {
       const available = await availableByVariant(db, [...new Set(variantIds.filter(isId))]);
       return variantIds.map((variantId) => ({ variantId, available: available.get(variantId) ?? 0 }));
     },
+    reserveStock,
+    commitReservation,
+    releaseReservation,
+    shipReservedStock,
+    restockReturned,
   });
 }

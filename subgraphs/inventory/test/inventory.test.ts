@@ -141,10 +141,16 @@ describe('setStock', () => {
     const store = newStore();
     const { variantIds: [variantId] } = await createProduct(store);
     const [short, full] = [await newWarehouse(), await newWarehouse()];
-    await stocked(store, variantId!, short.id, 2);
+    await stocked(store, variantId!, short.id, 6);
     await stocked(store, variantId!, full.id, 4);
-    // Reservations belong to a later milestone: hold 5 units in a warehouse recounted to 2.
-    await db.update(stockLevels).set({ reserved: 5 }).where(eq(stockLevels.warehouseId, short.id));
+    // Five units held there (the warehouse with the most available), then a recount finds only 2.
+    const reservation = await callInternal('inventory', 'reserveStock', {
+      orderId: randomUUID(),
+      lines: [{ variantId: variantId!, quantity: 5 }],
+      region: null,
+    });
+    expect(reservation.status).toBe('RESERVED');
+    await stocked(store, variantId!, short.id, 2);
 
     const res = await inventoryRequest(VARIANT_STOCK, { reps: variantReps([variantId!]) }, store.identity);
     const stock = res.data!._entities[0].stock;

@@ -1,9 +1,10 @@
 import { actingSellerId, forbidden, type Identity, InputCheck, uniqueViolation, userError } from '@marketplace/runtime';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { MutationResolvers, UserErrorCode } from '../__generated__/resolvers-types';
 import { itemOfVariant } from '../catalog';
 import type { Context } from '../context';
 import { inventoryItems, MAX_LOW_STOCK_THRESHOLD, stockLevels, warehouses } from '../db/schema';
+import { lockStock } from '../locked-stock';
 
 const MAX_ON_HAND = 1_000_000;
 /** Checked after trimming and upper-casing. */
@@ -35,14 +36,13 @@ export const Mutation: MutationResolvers = {
       return { stock: null, userErrors: [userError('NOT_FOUND', 'No such warehouse.', ['warehouseId'])] };
     }
 
-    // One statement: concurrent counts of the same variant and warehouse serialize on the row.
-    await db
-      .insert(stockLevels)
-      .values({ variantId: item.variantId, warehouseId, onHand })
-      .onConflictDoUpdate({
-        target: [stockLevels.variantId, stockLevels.warehouseId],
-        set: { onHand, updatedAt: sql`now()` },
-      });
+    await db.transaction(async (tx) => {
+      // A warehouse new to the variant starts empty, so the count is a change from zero.
+      await tx.insert(stockLevels).values({ variantId: item.variantId, warehouseId }).onConflictDoNothing();
+      const stock = await lockStock(tx, [item.variantId]);
+      stock.adjust(item.variantId, warehouseId, { onHand: onHand - stock.level(item.variantId, warehouseId)!.onHand });
+      await stock.save(tx);
+    });
     return { stock: await loaders.stockByVariantId.clear(item.variantId).load(item.variantId), userErrors: [] };
   },
 
