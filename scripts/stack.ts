@@ -3,7 +3,10 @@
  * ephemeral ports, against the test database and Redis. Subgraphs find each other through the
  * `<NAME>_URL` variables set here, as separate processes would through configuration.
  */
-import { startSubgraph, SUBGRAPHS, type BaseContext, type RunningServer, type SubgraphDefinition, type SubgraphName } from '@marketplace/runtime';
+import { REPO_ROOT, startSubgraph, SUBGRAPHS, type BaseContext, type RunningServer, type SubgraphDefinition, type SubgraphName } from '@marketplace/runtime';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { startGateway } from '../gateway/src/index';
 import { graphql, type GraphQLResult } from './graphql-client';
 
@@ -22,10 +25,63 @@ async function definitionOf(name: SubgraphName): Promise<SubgraphDefinition<Base
   return module[name] as SubgraphDefinition<BaseContext>;
 }
 
-export async function startStack(): Promise<Stack> {
+/** A subgraph as a process of its own (`src/main.ts`), for tests that kill and restart it. */
+export interface SubgraphProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  /** Resolves when the process has exited. */
+  exited: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export async function startSubgraphProcess(name: SubgraphName, opts: { env?: Record<string, string>; port?: number } = {}): Promise<SubgraphProcess> {
+  const port = opts.port ?? (await freePort());
+  const child = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [join('subgraphs', name, 'src', 'main.ts')], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, SERVICE_NAME: name, [`${name.toUpperCase()}_PORT`]: String(port), ...opts.env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  for (let waited = 0; ; waited += 100) {
+    if (child.exitCode !== null) throw new Error(`${name} exited while starting`);
+    if (waited > 60_000) throw new Error(`${name} did not become healthy`);
+    const healthy = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    if (healthy) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    port,
+    child,
+    exited,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Starts the graph in this process; `external` subgraphs are already running elsewhere (their URLs). */
+export async function startStack(opts: { external?: Partial<Record<SubgraphName, string>> } = {}): Promise<Stack> {
   const servers = new Map<SubgraphName, RunningServer>();
   const subgraphUrls = {} as Record<SubgraphName, string>;
   for (const { name } of SUBGRAPHS) {
+    const external = opts.external?.[name];
+    if (external) {
+      subgraphUrls[name] = external;
+      process.env[`${name.toUpperCase()}_URL`] = external;
+      continue;
+    }
     const server = await startSubgraph(await definitionOf(name), { port: 0 });
     servers.set(name, server);
     subgraphUrls[name] = server.url;

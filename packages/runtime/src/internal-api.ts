@@ -33,8 +33,21 @@ export type AuthorizationOutcome =
   /** The provider did not answer (outage, timeout, open circuit): nothing was charged. */
   | { status: 'UNAVAILABLE'; paymentId: string };
 
+/** A postal address as checkout copies it onto an order. */
+export interface ShippingAddress {
+  fullName: string;
+  line1: string;
+  line2: string | null;
+  city: string;
+  region: string | null;
+  postalCode: string;
+  country: string;
+}
+
 export interface InternalApi {
   users: {
+    /** One of the user's own addresses; null when unknown or someone else's. */
+    addressOf: { input: { userId: string; addressId: string }; output: ShippingAddress | null };
     /** The key a secret belongs to, if active (the gateway authenticates API keys with it). */
     verifyApiKey: {
       input: { secret: string };
@@ -53,6 +66,8 @@ export interface InternalApi {
       input: { orderId: string; customerId: string; amount: number; currencyCode: string; paymentToken: string };
       output: AuthorizationOutcome;
     };
+    /** The order's payment status, or null when payment was never attempted (checkout recovery asks). */
+    paymentStatus: { input: { orderId: string }; output: { status: string } | null };
     /** Captures (part of) the authorized amount, e.g. when the first line ships. Idempotent per amount already captured. */
     capturePayment: { input: { orderId: string; amount: number }; output: { status: string; capturedAmount: number } };
     /** Releases an authorization that was never captured (cancellation, failed checkout). Idempotent. */

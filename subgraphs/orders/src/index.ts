@@ -1,4 +1,5 @@
-import { defineSubgraph } from '@marketplace/runtime';
+import { defineSubgraph, startOutboxRelay } from '@marketplace/runtime';
+import { startCheckoutRecovery } from './checkout/recovery';
 import { createContext } from './context';
 import { database } from './db/client';
 import { resolvers } from './resolvers';
@@ -7,6 +8,11 @@ export const { definition: orders, migrate } = defineSubgraph({
   name: 'orders',
   resolvers,
   createContext,
+  background: () => {
+    const relay = startOutboxRelay({ schemaName: 'orders' });
+    const recovery = startCheckoutRecovery();
+    return { stop: async () => void (await Promise.all([relay.stop(), recovery.stop()])) };
+  },
   database,
   migrationsFolder: new URL('../drizzle', import.meta.url),
 });

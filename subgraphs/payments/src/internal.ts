@@ -6,6 +6,10 @@ import { paymentService } from './payment-service';
 export function mountInternal(app: HttpApp): void {
   mountInternalRoutes<'payments'>(app, {
     authorizePayment: (input) => paymentService.authorize(input),
+    paymentStatus: async ({ orderId }) => {
+      const payment = await paymentService.paymentOfOrder(orderId);
+      return payment ? { status: payment.status } : null;
+    },
     capturePayment: async ({ orderId, amount }) => {
       const payment = await paymentService.capture(orderId, amount);
       return { status: payment.status, capturedAmount: payment.capturedAmount };

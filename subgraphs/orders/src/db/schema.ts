@@ -1,5 +1,6 @@
+import { outboxTable } from '@marketplace/runtime';
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, char, check, index, integer, pgSchema, primaryKey, text, timestamp, unique, uuid, varchar } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, char, check, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, unique, uuid, varchar } from 'drizzle-orm/pg-core';
 
 /**
  * Everything orders stores lives in the `orders` Postgres schema; no other subgraph reads it.
@@ -185,21 +186,38 @@ export const returnRequestLines = ordersSchema.table(
   (t) => [primaryKey({ columns: [t.returnRequestId, t.orderLineId] })],
 );
 
+export const checkoutState = ordersSchema.enum('checkout_state', ['STARTED', 'RESERVED', 'CONFIRMED', 'FAILED']);
+
 /**
- * Checkout idempotency (Stripe semantics): the first request with a key claims it by inserting
- * here; the same key and input later returns the same order, a different input is refused.
+ * One checkout: its idempotency claim (Stripe semantics: the first request with a key inserts
+ * this row; the same key and input later gets the same outcome, a different input is refused)
+ * and the durable state of its saga, so a checkout interrupted by a crash is driven forward by
+ * recovery. The order id is chosen up front: reservations and payments are keyed by it.
  */
-export const checkoutIdempotency = ordersSchema.table(
-  'checkout_idempotency',
+export const checkouts = ordersSchema.table(
+  'checkouts',
   {
     customerId: uuid('customer_id').notNull(),
     idempotencyKey: varchar('idempotency_key', { length: 255 }).notNull(),
+    /** SHA-256 of the checkout input, to tell a retry from a different request. */
     requestHash: char('request_hash', { length: 64 }).notNull(),
-    orderId: uuid('order_id').references(() => orders.id),
+    orderId: uuid('order_id').notNull().unique(),
+    state: checkoutState('state').notNull(),
+    /** The provider token, needed until payment is authorized; cleared after. */
+    paymentToken: varchar('payment_token', { length: 255 }),
+    /** What the saga decided so far (priced lines, address, totals), so recovery repeats nothing. */
+    plan: jsonb('plan').$type<Record<string, unknown>>(),
+    failureCode: varchar('failure_code', { length: 40 }),
+    failureMessage: text('failure_message'),
+    attempts: integer('attempts').notNull().default(0),
     createdAt: instant('created_at').notNull().defaultNow(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.customerId, t.idempotencyKey] }), index('checkout_idempotency_created_idx').on(t.createdAt)],
+  (t) => [primaryKey({ columns: [t.customerId, t.idempotencyKey] }), index('checkouts_state_updated_idx').on(t.state, t.updatedAt)],
 );
+
+/** Domain events (order.updated), published by the outbox relay. */
+export const outbox = outboxTable(ordersSchema);
 
 export type CartRow = typeof carts.$inferSelect;
 export type CartLineRow = typeof cartLines.$inferSelect;
@@ -208,3 +226,4 @@ export type OrderLineRow = typeof orderLines.$inferSelect;
 export type OrderEventRow = typeof orderEvents.$inferSelect;
 export type ShipmentRow = typeof shipments.$inferSelect;
 export type ReturnRequestRow = typeof returnRequests.$inferSelect;
+export type CheckoutRow = typeof checkouts.$inferSelect;

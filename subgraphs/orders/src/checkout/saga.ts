@@ -1,0 +1,252 @@
+/**
+ * Checkout as a saga orchestrated by orders, one durable step at a time (the `checkouts` row):
+ *
+ *   STARTED  -- price the cart from the catalog, copy the address, reserve stock ------> RESERVED
+ *   RESERVED -- authorize payment, commit the reservation, confirm the order --------> CONFIRMED
+ *   any step that fails undoes the earlier ones ----------------------------------------> FAILED
+ *
+ * Every call to another service is idempotent, keyed by the order id chosen up front, so a step
+ * can run again after a crash without doing anything twice; `recovery.ts` does exactly that for
+ * checkouts whose process died.
+ */
+import { badUserInput, callInternal, isId, logger, type ShippingAddress } from '@marketplace/runtime';
+import { and, eq, inArray } from 'drizzle-orm';
+import { createHash, randomUUID } from 'node:crypto';
+import type { CheckoutInput, ShippingSpeed } from '../__generated__/resolvers-types';
+import { db, type Tx } from '../db/client';
+import { cartLines, carts, checkouts, orderEvents, orderLines, orders, type CheckoutRow } from '../db/schema';
+import { recordOrderUpdate, transitionOrder } from '../lifecycle/state-machine';
+import { SHIPPING_OPTIONS } from '../shipping';
+
+export type CheckoutFailureCode = 'EMPTY_CART' | 'INSUFFICIENT_STOCK' | 'PAYMENT_DECLINED' | 'INVALID_ADDRESS' | 'IDEMPOTENCY_KEY_REUSED';
+export type CheckoutOutcome = { orderId: string } | { failure: { code: CheckoutFailureCode; message: string } };
+
+/** What the saga decided when it started; recovery reuses it rather than re-pricing. */
+interface Plan {
+  lines: { cartLineId: string; variantId: string; productId: string; sellerId: string; title: string; sku: string; unitPrice: number; quantity: number }[];
+  address: ShippingAddress;
+  currencyCode: string;
+  subtotal: number;
+  shippingSpeed: ShippingSpeed;
+  shippingCost: number;
+  total: number;
+  estimatedDelivery: string;
+}
+
+const SETTLE_TIMEOUT_MS = 20_000;
+
+function requestHash(input: CheckoutInput): string {
+  return createHash('sha256')
+    .update(JSON.stringify([input.shippingAddressId, input.paymentToken, input.shippingSpeed ?? 'STANDARD']))
+    .digest('hex');
+}
+
+/** The checkout mutation: claim the key, then run the saga (or wait for the run that holds it). */
+export async function checkout(customerId: string, input: CheckoutInput): Promise<CheckoutOutcome> {
+  const key = input.idempotencyKey.trim();
+  if (key.length < 1 || key.length > 255) throw badUserInput('idempotencyKey must be 1 to 255 characters.');
+  if (input.paymentToken.length < 1 || input.paymentToken.length > 255) throw badUserInput('paymentToken must be 1 to 255 characters.');
+  const hash = requestHash(input);
+  // The primary key decides which of several concurrent requests runs the saga.
+  const [claimed] = await db
+    .insert(checkouts)
+    .values({ customerId, idempotencyKey: key, requestHash: hash, orderId: randomUUID(), state: 'STARTED', paymentToken: input.paymentToken })
+    .onConflictDoNothing()
+    .returning();
+  if (claimed) return runSaga(claimed, { shippingAddressId: input.shippingAddressId, shippingSpeed: input.shippingSpeed ?? 'STANDARD' });
+
+  const [existing] = await db.select().from(checkouts).where(and(eq(checkouts.customerId, customerId), eq(checkouts.idempotencyKey, key)));
+  if (existing!.requestHash !== hash) {
+    return { failure: { code: 'IDEMPOTENCY_KEY_REUSED', message: 'This idempotency key was used for a different checkout.' } };
+  }
+  return settle(existing!);
+}
+
+/** Waits for the run that holds the key to finish, then answers what it answered. */
+async function settle(row: CheckoutRow): Promise<CheckoutOutcome> {
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  let current = row;
+  while (current.state !== 'CONFIRMED' && current.state !== 'FAILED' && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 25));
+    [current] = (await db.select().from(checkouts).where(eq(checkouts.orderId, row.orderId))) as [CheckoutRow];
+  }
+  return outcomeOf(current);
+}
+
+function outcomeOf(row: CheckoutRow): CheckoutOutcome {
+  if (row.state === 'FAILED') return { failure: { code: row.failureCode as CheckoutFailureCode, message: row.failureMessage ?? 'Checkout failed.' } };
+  // CONFIRMED, or still in progress after the wait: the order exists once stock is reserved.
+  return { orderId: row.orderId };
+}
+
+/** Runs the saga from wherever it stands. */
+export async function runSaga(row: CheckoutRow, request?: { shippingAddressId: string; shippingSpeed: ShippingSpeed }): Promise<CheckoutOutcome> {
+  let current = row;
+  if (current.state === 'STARTED') current = await reserve(current, request);
+  // Failpoint for the crash-recovery test: die the hard way between reservation and payment.
+  if (process.env.CHECKOUT_FAILPOINT === 'after-reserve' && current.state === 'RESERVED') process.kill(process.pid, 'SIGKILL');
+  if (current.state === 'RESERVED') current = await payAndConfirm(current);
+  return outcomeOf(current);
+}
+
+async function updateCheckout(tx: Tx | typeof db, row: CheckoutRow, patch: Partial<CheckoutRow>): Promise<CheckoutRow> {
+  const [updated] = await tx
+    .update(checkouts)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(eq(checkouts.orderId, row.orderId))
+    .returning();
+  return updated!;
+}
+
+const fail = (tx: Tx | typeof db, row: CheckoutRow, code: CheckoutFailureCode, message: string) =>
+  updateCheckout(tx, row, { state: 'FAILED', failureCode: code, failureMessage: message, paymentToken: null });
+
+/** Prices the cart from the catalog (never from the client) and copies the address. */
+async function makePlan(row: CheckoutRow, request: { shippingAddressId: string; shippingSpeed: ShippingSpeed }): Promise<Plan | { code: CheckoutFailureCode; message: string }> {
+  const [address, lines] = await Promise.all([
+    isId(request.shippingAddressId) ? callInternal('users', 'addressOf', { userId: row.customerId, addressId: request.shippingAddressId }) : null,
+    db
+      .select({ id: cartLines.id, variantId: cartLines.variantId, quantity: cartLines.quantity })
+      .from(cartLines)
+      .innerJoin(carts, eq(carts.id, cartLines.cartId))
+      .where(eq(carts.customerId, row.customerId)),
+  ]);
+  if (!address) return { code: 'INVALID_ADDRESS', message: 'Choose one of your saved addresses.' };
+  if (lines.length === 0) return { code: 'EMPTY_CART', message: 'Your cart is empty.' };
+  const variants = new Map((await callInternal('products', 'variantsByIds', { ids: lines.map((l) => l.variantId) })).map((v) => [v.id, v]));
+  const gone = lines.filter((l) => variants.get(l.variantId)?.productStatus !== 'ACTIVE');
+  if (gone.length) return { code: 'INSUFFICIENT_STOCK', message: 'Some items in your cart are no longer for sale.' };
+  const currencies = new Set(lines.map((l) => variants.get(l.variantId)!.currencyCode));
+  if (currencies.size > 1) return { code: 'INSUFFICIENT_STOCK', message: 'Items priced in different currencies must be bought separately.' };
+  const option = SHIPPING_OPTIONS.find((o) => o.speed === request.shippingSpeed)!;
+  const planned = lines.map((l) => {
+    const v = variants.get(l.variantId)!;
+    return { cartLineId: l.id, variantId: v.id, productId: v.productId, sellerId: v.sellerId, title: `${v.productTitle} — ${v.title}`, sku: v.sku, unitPrice: v.price, quantity: l.quantity };
+  });
+  const subtotal = planned.reduce((sum, l) => sum + l.unitPrice * l.quantity, 0);
+  const deliveryMs = option.days === 0 ? 8 * 3600_000 : option.days * 24 * 3600_000;
+  return {
+    lines: planned,
+    address,
+    currencyCode: [...currencies][0]!,
+    subtotal,
+    shippingSpeed: option.speed,
+    shippingCost: option.cost,
+    total: subtotal + option.cost,
+    estimatedDelivery: new Date(Date.now() + deliveryMs).toISOString(),
+  };
+}
+
+/** STARTED -> RESERVED: plan, hold the stock, and place the order awaiting payment. */
+async function reserve(row: CheckoutRow, request?: { shippingAddressId: string; shippingSpeed: ShippingSpeed }): Promise<CheckoutRow> {
+  let plan = row.plan as Plan | null;
+  if (!plan) {
+    // Recovery of a checkout that died before planning: nothing was reserved, so it simply fails.
+    if (!request) return fail(db, row, 'INSUFFICIENT_STOCK', 'The checkout was interrupted; please try again.');
+    const made = await makePlan(row, request);
+    if ('code' in made) return fail(db, row, made.code, made.message);
+    plan = made;
+    row = await updateCheckout(db, row, { plan: plan as unknown as Record<string, unknown> });
+  }
+  const reservation = await callInternal('inventory', 'reserveStock', {
+    orderId: row.orderId,
+    lines: plan.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
+    region: plan.address.region,
+  });
+  if (reservation.status === 'INSUFFICIENT_STOCK') return fail(db, row, 'INSUFFICIENT_STOCK', 'Not enough units are available.');
+
+  return db.transaction(async (tx) => {
+    const [order] = await tx
+      .insert(orders)
+      .values({
+        id: row.orderId,
+        customerId: row.customerId,
+        status: 'PENDING_PAYMENT',
+        shippingSpeed: plan.shippingSpeed,
+        shipFullName: plan.address.fullName,
+        shipLine1: plan.address.line1,
+        shipLine2: plan.address.line2,
+        shipCity: plan.address.city,
+        shipRegion: plan.address.region,
+        shipPostalCode: plan.address.postalCode,
+        shipCountry: plan.address.country,
+        subtotal: plan.subtotal,
+        shippingCost: plan.shippingCost,
+        total: plan.total,
+        currencyCode: plan.currencyCode,
+        estimatedDelivery: new Date(plan.estimatedDelivery),
+      })
+      .onConflictDoNothing({ target: orders.id })
+      .returning();
+    if (order) {
+      await tx.insert(orderLines).values(
+        plan.lines.map((l, position) => ({
+          orderId: order.id,
+          variantId: l.variantId,
+          productId: l.productId,
+          sellerId: l.sellerId,
+          title: l.title.slice(0, 320),
+          sku: l.sku,
+          unitPrice: l.unitPrice,
+          quantity: l.quantity,
+          status: 'PENDING' as const,
+          position,
+        })),
+      );
+      await tx.insert(orderEvents).values({ orderId: order.id, status: 'PENDING_PAYMENT' });
+      await recordOrderUpdate(tx, order);
+    }
+    return updateCheckout(tx, row, { state: 'RESERVED' });
+  });
+}
+
+/** RESERVED -> CONFIRMED: authorize, make the reservation permanent, confirm. Undo on failure. */
+async function payAndConfirm(row: CheckoutRow): Promise<CheckoutRow> {
+  const plan = row.plan as unknown as Plan;
+  const payment = await callInternal('payments', 'authorizePayment', {
+    orderId: row.orderId,
+    customerId: row.customerId,
+    amount: plan.total,
+    currencyCode: plan.currencyCode,
+    paymentToken: row.paymentToken ?? '',
+  });
+  if (payment.status !== 'AUTHORIZED') {
+    await callInternal('inventory', 'releaseReservation', { orderId: row.orderId });
+    return closeOrder(row, 'PAYMENT_FAILED', 'PAYMENT_DECLINED', payment.status === 'DECLINED' ? 'The card was declined.' : 'The payment could not be processed; nothing was charged.');
+  }
+  const commit = await callInternal('inventory', 'commitReservation', { orderId: row.orderId });
+  if (commit.status === 'EXPIRED') {
+    // Payment took longer than the reservation lived and the units went back on sale.
+    await callInternal('payments', 'voidPayment', { orderId: row.orderId });
+    return closeOrder(row, 'CANCELLED', 'INSUFFICIENT_STOCK', 'The items were released before payment completed.');
+  }
+  return db.transaction(async (tx) => {
+    const [order] = await tx.select().from(orders).where(eq(orders.id, row.orderId)).for('update');
+    if (order!.status === 'PENDING_PAYMENT') {
+      const lines = await tx.update(orderLines).set({ status: 'CONFIRMED' }).where(eq(orderLines.orderId, row.orderId)).returning();
+      await transitionOrder(tx, order!, 'CONFIRMED', lines);
+    }
+    // What was bought leaves the cart; anything added meanwhile stays.
+    await tx.delete(cartLines).where(inArray(cartLines.id, plan.lines.map((l) => l.cartLineId)));
+    return updateCheckout(tx, row, { state: 'CONFIRMED', paymentToken: null });
+  });
+}
+
+/** Ends a checkout whose order will not be confirmed (nothing held, nothing charged). */
+async function closeOrder(row: CheckoutRow, status: 'PAYMENT_FAILED' | 'CANCELLED', code: CheckoutFailureCode, message: string): Promise<CheckoutRow> {
+  return db.transaction(async (tx) => {
+    const [order] = await tx.select().from(orders).where(eq(orders.id, row.orderId)).for('update');
+    if (order && order.status === 'PENDING_PAYMENT') {
+      const lines = await tx.update(orderLines).set({ status: 'CANCELLED' }).where(eq(orderLines.orderId, row.orderId)).returning();
+      await transitionOrder(tx, order, status, lines, message);
+    }
+    return fail(tx, row, code, message);
+  });
+}
+
+/** Gives up on a checkout that keeps failing: releases what it held, voids what it authorized. */
+export async function abandonCheckout(row: CheckoutRow): Promise<void> {
+  await callInternal('inventory', 'releaseReservation', { orderId: row.orderId });
+  await callInternal('payments', 'voidPayment', { orderId: row.orderId }).catch((err) => logger.warn({ err, orderId: row.orderId }, 'void failed'));
+  await closeOrder(row, 'PAYMENT_FAILED', 'PAYMENT_DECLINED', 'The checkout could not be completed; nothing was charged.');
+}
