@@ -1,0 +1,99 @@
+/**
+ * `pnpm bench:checkout` — checkout throughput under contention and latency without it, on the
+ * graph running as separate processes (gateway + 6 subgraphs) on this machine.
+ *  A. 1000 buyers check out at once, contending for 100 units of one variant: confirmed
+ *     checkouts per second, and the number sold (must be exactly 100: 0 oversold).
+ *  B. 50 concurrent buyers without contention (each buying its own stocked variant), 500
+ *     checkouts: p50/p95/p99 latency and throughput.
+ * Results are printed and appended to bench/results/checkout.md.
+ */
+import { appendFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { percentile, pool, startGraph, type RunningGraph } from './support';
+
+const CONTENDERS = Number(process.env.BENCH_CONTENDERS ?? 1000);
+const UNITS = Number(process.env.BENCH_UNITS ?? 100);
+const UNCONTENDED = Number(process.env.BENCH_UNCONTENDED ?? 500);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
+
+async function shoppers(graph: RunningGraph, count: number) {
+  return pool(Array.from({ length: count }), 32, async () => {
+    const reg = await graph.request('Register', { input: { email: `${randomUUID()}@bench.test`, password: 'bench-password', name: 'Bench' } });
+    const token = reg.register.accessToken as string;
+    const address = await graph.request(
+      'AddAddress',
+      { input: { fullName: 'Bench Buyer', line1: '1 Main St', city: 'New York', region: 'NY', postalCode: '10001', country: 'US' } },
+      token,
+    );
+    return { token, addressId: address.addAddress.address.id as string };
+  });
+}
+
+async function main() {
+  const graph = await startGraph({ PASSWORD_HASH_COST: 'test' });
+  try {
+    const admin = (await graph.request('Login', { email: 'admin@marketplace.local', password: 'admin-password' })).login.accessToken;
+    const category = (await graph.request('CreateCategory', { input: { name: 'Bench', slug: 'bench' } }, admin)).createCategory.category;
+    const warehouse = (await graph.request('CreateWarehouse', { input: { code: 'BENCH-1', name: 'Bench', region: 'NY' } }, admin)).createWarehouse.warehouse;
+    const sellerReg = await graph.request('Register', { input: { email: 'seller@bench.test', password: 'bench-password', name: 'Seller' } });
+    const seller = (await graph.request('BecomeSeller', { storeName: 'Bench Store' }, sellerReg.register.accessToken)).becomeSeller.accessToken;
+    const newVariant = async (units: number) => {
+      const product = (
+        await graph.request(
+          'CreateProduct',
+          { input: { title: `Bench item ${randomUUID().slice(0, 6)}`, description: '', brand: 'Bench', categoryId: category.id, variants: [{ sku: randomUUID().slice(0, 12), title: 'One', price: 1999 }] } },
+          seller,
+        )
+      ).createProduct.product;
+      await graph.request('SetStock', { variantId: product.variants[0].id, warehouseId: warehouse.id, onHand: units }, seller);
+      return { productId: product.id as string, variantId: product.variants[0].id as string };
+    };
+    const checkout = (b: { token: string; addressId: string }) =>
+      graph.request('Checkout', { input: { idempotencyKey: randomUUID(), shippingAddressId: b.addressId, paymentToken: 'tok_visa' } }, b.token);
+
+    // A. contention
+    console.log(`preparing ${CONTENDERS} buyers…`);
+    const contenders = await shoppers(graph, CONTENDERS);
+    const hot = await newVariant(UNITS);
+    await pool(contenders, 32, (b) => graph.request('AddToCart', { variantId: hot.variantId, quantity: 1 }, b.token));
+    const startedA = performance.now();
+    const outcomes = await Promise.all(contenders.map((b) => checkout(b)));
+    const secondsA = (performance.now() - startedA) / 1000;
+    const sold = outcomes.filter((o) => o.checkout.order?.status === 'CONFIRMED').length;
+    const refused = outcomes.filter((o) => o.checkout.userErrors[0]?.code === 'INSUFFICIENT_STOCK').length;
+    const page = await graph.request('ProductPage', { id: hot.productId });
+    const left = page.product.variants[0].stock.available;
+
+    // B. no contention, 50 at a time
+    console.log(`preparing ${UNCONTENDED} uncontended checkouts…`);
+    const buyers = await shoppers(graph, UNCONTENDED);
+    const variants = await pool(buyers, 16, () => newVariant(10));
+    await pool(buyers, 32, (b, i) => graph.request('AddToCart', { variantId: variants[i]!.variantId, quantity: 1 }, b.token));
+    const latencies: number[] = [];
+    const startedB = performance.now();
+    const confirmedB = await pool(buyers, CONCURRENCY, async (b) => {
+      const t = performance.now();
+      const o = await checkout(b);
+      latencies.push(performance.now() - t);
+      return o.checkout.order?.status === 'CONFIRMED';
+    });
+    const secondsB = (performance.now() - startedB) / 1000;
+    latencies.sort((a, b) => a - b);
+
+    const report = [
+      `## ${new Date().toISOString()} — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'})`,
+      `- A. ${CONTENDERS} buyers for ${UNITS} units: ${sold} confirmed, ${refused} INSUFFICIENT_STOCK, ${outcomes.length - sold - refused} other; available afterwards ${left}; oversold ${Math.max(0, sold - UNITS)}.`,
+      `  All ${CONTENDERS} answered in ${secondsA.toFixed(2)} s: ${(sold / secondsA).toFixed(0)} confirmed checkouts/s, ${(CONTENDERS / secondsA).toFixed(0)} checkouts answered/s.`,
+      `- B. ${UNCONTENDED} checkouts, ${CONCURRENCY} concurrent, no contention: ${confirmedB.filter(Boolean).length} confirmed in ${secondsB.toFixed(2)} s (${(UNCONTENDED / secondsB).toFixed(0)}/s); latency p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms.`,
+      '',
+    ].join('\n');
+    console.log(report);
+    appendFileSync(new URL('./results/checkout.md', import.meta.url), `${report}\n`);
+  } finally {
+    await graph.stop();
+  }
+}
+
+await main();
+process.exit(0);
