@@ -2,10 +2,9 @@
  * Benchmark plumbing: the whole graph as separate processes (`scripts/start.ts`, as in
  * production) on ports of its own, against a database of its own that is recreated per run.
  */
-import { REPO_ROOT } from '@marketplace/runtime';
+import { recreateDatabase, REPO_ROOT } from '@marketplace/runtime';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import postgres from 'postgres';
 import { op } from '../scripts/contract';
 import { graphql } from '../scripts/graphql-client';
 
@@ -18,19 +17,8 @@ export interface RunningGraph {
   stop(): Promise<void>;
 }
 
-async function recreateDatabase(): Promise<void> {
-  const url = new URL(BENCH_DATABASE_URL);
-  const name = url.pathname.slice(1);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
-  await sql.unsafe(`drop database if exists "${name}" with (force)`);
-  await sql.unsafe(`create database "${name}"`);
-  await sql.end();
-}
-
 export async function startGraph(env: Record<string, string> = {}): Promise<RunningGraph> {
-  await recreateDatabase();
+  await recreateDatabase(BENCH_DATABASE_URL);
   const ports: Record<string, string> = { PORT: String(BASE_PORT) };
   ['USERS', 'PRODUCTS', 'INVENTORY', 'ORDERS', 'PAYMENTS', 'REVIEWS'].forEach((name, i) => {
     ports[`${name}_PORT`] = String(BASE_PORT + 1 + i);

@@ -46,6 +46,20 @@ export async function ensureDatabaseExists(url: string = config.databaseUrl): Pr
   }
 }
 
+/** Drops and creates the database named in `url` (tests and benchmarks start from nothing). */
+export async function recreateDatabase(url: string): Promise<void> {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(`drop database if exists "${name.replace(/"/g, '""')}" with (force)`);
+    await sql.unsafe(`create database "${name.replace(/"/g, '""')}"`);
+  } finally {
+    await sql.end();
+  }
+}
+
 /**
  * Applies a subgraph's drizzle-kit migrations, bookkept in its own Postgres schema. Runs on one
  * dedicated connection holding an advisory lock, so several instances of a subgraph starting at

@@ -199,44 +199,18 @@ export interface Consumer {
   stop(): Promise<void>;
 }
 
-/**
- * Follows topics from now on (subscriptions): no history, no acknowledgements. Uses its own
- * blocking connection; reconnects and resumes after the last entry seen.
- */
-export function tailEvents(topics: string[], onEvent: (event: DomainEvent) => void | Promise<void>): Consumer {
+/** Runs `step` on its own Redis connection until stopped, retrying after a failure (Redis restarts). */
+function consumerLoop(what: string, step: (redis: Redis) => Promise<void>): Consumer {
   const redis = createRedis();
-  let positions: string[] = [];
   let stopped = false;
   const loop = (async () => {
-    // "From now on" is fixed once per stream: reading `$` again on every call would skip what a
-    // quiet stream received between two reads.
-    while (!stopped && positions.length === 0) {
-      try {
-        positions = await Promise.all(
-          topics.map(async (t) => ((await redis.xrevrange(streamKey(t), '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0')),
-        );
-      } catch (err) {
-        logger.warn({ err }, 'event tail could not start; retrying');
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
     while (!stopped) {
       try {
-        const reply = (await redis.xread('COUNT', 500, 'BLOCK', 1000, 'STREAMS', ...topics.map(streamKey), ...positions)) as
-          | [string, [string, string[]][]][]
-          | null;
-        for (const [key, entries] of reply ?? []) {
-          const index = topics.findIndex((t) => streamKey(t) === key);
-          for (const entry of entries) {
-            positions[index] = entry[0];
-            await onEvent(parseEntry(topics[index]!, entry));
-          }
-        }
+        await step(redis);
       } catch (err) {
-        if (!stopped) {
-          logger.warn({ err }, 'event tail failed; retrying');
-          await new Promise((r) => setTimeout(r, 500));
-        }
+        if (stopped) break;
+        logger.warn({ err, consumer: what }, 'event consumer failed; retrying');
+        await new Promise((r) => setTimeout(r, 500));
       }
     }
   })();
@@ -247,6 +221,31 @@ export function tailEvents(topics: string[], onEvent: (event: DomainEvent) => vo
       redis.disconnect();
     },
   };
+}
+
+/**
+ * Follows topics from now on (subscriptions): no history, no acknowledgements. Uses its own
+ * blocking connection; reconnects and resumes after the last entry seen.
+ */
+export function tailEvents(topics: string[], onEvent: (event: DomainEvent) => void | Promise<void>): Consumer {
+  // "From now on" is fixed once per stream: reading `$` again on every call would skip what a
+  // quiet stream received between two reads.
+  let positions: string[] | null = null;
+  return consumerLoop(`tail ${topics.join(',')}`, async (redis) => {
+    positions ??= await Promise.all(
+      topics.map(async (t) => (await redis.xrevrange(streamKey(t), '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0'),
+    );
+    const reply = (await redis.xread('COUNT', 500, 'BLOCK', 1000, 'STREAMS', ...topics.map(streamKey), ...positions)) as
+      | [string, [string, string[]][]][]
+      | null;
+    for (const [key, entries] of reply ?? []) {
+      const index = topics.findIndex((t) => streamKey(t) === key);
+      for (const entry of entries) {
+        positions[index] = entry[0];
+        await onEvent(parseEntry(topics[index]!, entry));
+      }
+    }
+  });
 }
 
 /**
@@ -261,43 +260,23 @@ export function consumeEvents(opts: {
   handler: (events: DomainEvent[]) => Promise<void>;
   claimIdleMs?: number;
 }): Consumer {
-  const redis = createRedis();
   const key = streamKey(opts.topic);
   const consumer = opts.consumer ?? `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  let stopped = false;
-  const log = logger.child({ group: opts.group, topic: opts.topic });
-
-  const loop = (async () => {
-    while (!stopped) {
-      try {
-        await redis.xgroup('CREATE', key, opts.group, '0', 'MKSTREAM').catch((err: Error) => {
-          if (!err.message.includes('BUSYGROUP')) throw err;
-        });
-        // Entries another member took but never acknowledged (it crashed) come first.
-        const [, claimed] = (await redis.xautoclaim(key, opts.group, consumer, opts.claimIdleMs ?? 30_000, '0', 'COUNT', 100)) as [
-          string,
-          [string, string[]][],
-        ];
-        const fresh = (await redis.xreadgroup('GROUP', opts.group, consumer, 'COUNT', 200, 'BLOCK', 1000, 'STREAMS', key, '>')) as
-          | [string, [string, string[]][]][]
-          | null;
-        const entries = [...claimed.filter((e) => e[1]), ...(fresh?.[0]?.[1] ?? [])];
-        if (entries.length === 0) continue;
-        await opts.handler(entries.map((e) => parseEntry(opts.topic, e)));
-        await redis.xack(key, opts.group, ...entries.map((e) => e[0]));
-      } catch (err) {
-        if (!stopped) {
-          log.warn({ err }, 'consumer failed; retrying');
-          await new Promise((r) => setTimeout(r, 500));
-        }
-      }
-    }
-  })();
-  return {
-    async stop() {
-      stopped = true;
-      await loop;
-      redis.disconnect();
-    },
-  };
+  return consumerLoop(`group ${opts.group} on ${opts.topic}`, async (redis) => {
+    await redis.xgroup('CREATE', key, opts.group, '0', 'MKSTREAM').catch((err: Error) => {
+      if (!err.message.includes('BUSYGROUP')) throw err;
+    });
+    // Entries another member took but never acknowledged (it crashed) come first.
+    const [, claimed] = (await redis.xautoclaim(key, opts.group, consumer, opts.claimIdleMs ?? 30_000, '0', 'COUNT', 100)) as [
+      string,
+      [string, string[]][],
+    ];
+    const fresh = (await redis.xreadgroup('GROUP', opts.group, consumer, 'COUNT', 200, 'BLOCK', 1000, 'STREAMS', key, '>')) as
+      | [string, [string, string[]][]][]
+      | null;
+    const entries = [...claimed.filter((e) => e[1]), ...(fresh?.[0]?.[1] ?? [])];
+    if (entries.length === 0) return;
+    await opts.handler(entries.map((e) => parseEntry(opts.topic, e)));
+    await redis.xack(key, opts.group, ...entries.map((e) => e[0]));
+  });
 }
