@@ -13,12 +13,13 @@ await migrateAll();
 const { ensureOperator } = await import('../subgraphs/users/src/index');
 await ensureOperator();
 
-const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+// CPU_PROFILE_DIR: every process writes a V8 CPU profile there when it stops (for benchmarks).
+const profiling = process.env.CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROFILE_DIR}`] : [];
 const children: ChildProcess[] = [];
 let stopping = false;
 
 function run(name: string, entry: string, env: Record<string, string> = {}): void {
-  const child = spawn(tsx, [entry], {
+  const child = spawn(process.execPath, [...profiling, '--import', 'tsx', entry], {
     cwd: REPO_ROOT,
     env: { ...process.env, SERVICE_NAME: name, ...env },
     stdio: 'inherit',
