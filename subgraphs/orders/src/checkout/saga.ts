@@ -9,12 +9,12 @@
  * can run again after a crash without doing anything twice; `recovery.ts` does exactly that for
  * checkouts whose process died.
  */
-import { badUserInput, callInternal, isId, logger, type ShippingAddress } from '@marketplace/runtime';
+import { badUserInput, callInternal, isId, logger, recordEvents, type ShippingAddress } from '@marketplace/runtime';
 import { and, eq, inArray } from 'drizzle-orm';
 import { createHash, randomUUID } from 'node:crypto';
 import type { CheckoutInput, ShippingSpeed } from '../__generated__/resolvers-types';
 import { db, type Tx } from '../db/client';
-import { cartLines, carts, checkouts, orderEvents, orderLines, orders, type CheckoutRow } from '../db/schema';
+import { cartLines, carts, checkouts, orderEvents, orderLines, orders, outbox, type CheckoutRow } from '../db/schema';
 import { recordOrderUpdate, transitionOrder } from '../lifecycle/state-machine';
 import { SHIPPING_OPTIONS } from '../shipping';
 
@@ -226,6 +226,18 @@ async function payAndConfirm(row: CheckoutRow): Promise<CheckoutRow> {
       const lines = await tx.update(orderLines).set({ status: 'CONFIRMED' }).where(eq(orderLines.orderId, row.orderId)).returning();
       await transitionOrder(tx, order!, 'CONFIRMED', lines);
     }
+    // The purchase, for those who follow it (verified reviews, co-purchases).
+    await recordEvents(tx, outbox, [
+      {
+        topic: 'order.confirmed',
+        key: row.orderId,
+        payload: {
+          orderId: row.orderId,
+          customerId: row.customerId,
+          lines: plan.lines.map((l) => ({ productId: l.productId, sellerId: l.sellerId, quantity: l.quantity })),
+        },
+      },
+    ]);
     // What was bought leaves the cart; anything added meanwhile stays.
     await tx.delete(cartLines).where(inArray(cartLines.id, plan.lines.map((l) => l.cartLineId)));
     return updateCheckout(tx, row, { state: 'CONFIRMED', paymentToken: null });
