@@ -77,6 +77,14 @@ describe('an order from checkout to delivery and back', () => {
     }
     const arrived = await detail(order.id, buyer.token);
     expect(arrived.status).toBe('DELIVERED');
+
+    // Delivered, the buyer reviews it: a verified purchase (reviews learned it from order.confirmed).
+    const review = await stack.request(
+      op('WriteReview'),
+      { input: { productId: productA, rating: 5, title: 'Just right', body: 'Warm, light and well made.' } },
+      buyer.token,
+    );
+    expect(review.data.writeReview).toMatchObject({ review: { status: 'PUBLISHED', verifiedPurchase: true }, userErrors: [] });
     expect(arrived.shipments.every((s: { status: string; deliveredAt: string }) => s.status === 'DELIVERED' && s.deliveredAt)).toBe(true);
 
     // The buyer returns store A's line; an operator approves: refunded and back on hand.

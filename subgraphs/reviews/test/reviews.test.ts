@@ -18,7 +18,7 @@ const request = (query: string, variables: Record<string, unknown> = {}, identit
 
 type NewReview = Partial<typeof reviewsTable.$inferInsert>;
 
-/** Reviews can only be written in a later milestone: tests insert the rows writeReview will create. */
+/** Reviews in any state, inserted directly (writeReview has tests of its own in write-review.test.ts). */
 async function insertReviews(...rows: NewReview[]): Promise<ReviewRow[]> {
   return db
     .insert(reviewsTable)
@@ -401,17 +401,6 @@ describe('markReviewHelpful', () => {
     const apiKey = await request(MARK_HELPFUL, { id: review!.id }, asApiKey(randomUUID(), randomUUID(), ['PRODUCTS_READ']));
     expect(apiKey.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(await helpfulCountOf(review!.id)).toBe(0);
-  });
-});
-
-describe('writeReview', () => {
-  it('is not available yet', async () => {
-    const res = await request(
-      `mutation { writeReview(input: { productId: "${randomUUID()}", rating: 5, title: "Great", body: "Fits well." }) { review { id } } }`,
-      {},
-      asUser(randomUUID()),
-    );
-    expect(res.errors?.[0]?.extensions?.code).toBe('NOT_IMPLEMENTED');
   });
 });
 

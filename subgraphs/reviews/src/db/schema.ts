@@ -23,8 +23,8 @@ const reviewsSchema = pgSchema('reviews');
 export const reviewStatus = reviewsSchema.enum('review_status', ['PENDING_MODERATION', 'PUBLISHED', 'REJECTED']);
 
 /** Longest title and body a review may have; writeReview's input check must stay within them. */
-const REVIEW_TITLE_MAX = 150;
-const REVIEW_BODY_MAX = 5000;
+export const REVIEW_TITLE_MAX = 150;
+export const REVIEW_BODY_MAX = 5000;
 
 const published = sql`status = 'PUBLISHED'`;
 
@@ -89,3 +89,18 @@ export const reviewHelpfulVotes = reviewsSchema.table(
 
 export type ReviewRow = typeof reviews.$inferSelect;
 export type ReviewStatus = (typeof reviewStatus.enumValues)[number];
+
+/**
+ * Who bought what, projected from orders' `order.confirmed` events (reviews never reads orders'
+ * tables). Redelivered events insert nothing new: the primary key includes the order.
+ */
+export const purchases = reviewsSchema.table(
+  'purchases',
+  {
+    customerId: uuid('customer_id').notNull(),
+    productId: uuid('product_id').notNull(),
+    orderId: uuid('order_id').notNull(),
+    purchasedAt: timestamp('purchased_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.customerId, t.productId, t.orderId] })],
+);
