@@ -12,6 +12,10 @@ import { graphql, type GraphQLResult } from './graphql-client';
 
 export interface Stack {
   gatewayUrl: string;
+  /** The same endpoint for graphql-ws subscriptions. */
+  gatewayWsUrl: string;
+  /** Subscriptions served by the gateway: clients, and the distinct upstream sources they share. */
+  subscriptionStats(): { clients: number; upstreamSources: number };
   subgraphUrls: Record<SubgraphName, string>;
   /** Sends an operation through the gateway. */
   request<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResult<T>>;
@@ -94,6 +98,8 @@ export async function startStack(opts: { external?: Partial<Record<SubgraphName,
   const gatewayUrl = `${gateway.url}/graphql`;
   return {
     gatewayUrl,
+    gatewayWsUrl: gatewayUrl.replace(/^http/, 'ws'),
+    subscriptionStats: () => gateway.subscriptionStats(),
     subgraphUrls,
     request: (query, variables = {}, token) => graphql(gatewayUrl, query, variables, { token }),
     async stopSubgraph(name) {

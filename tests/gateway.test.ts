@@ -17,6 +17,7 @@ describe('the gateway', () => {
     expect(await res.json()).toEqual({
       status: 'ok',
       subgraphs: { users: 'ok', products: 'ok', inventory: 'ok', orders: 'ok', payments: 'ok', reviews: 'ok' },
+      subscriptions: { clients: 0, upstreamSources: 0 },
     });
   });
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { op } from '../scripts/contract';
 import { startStack, type Stack } from '../scripts/stack';
-import { createCategory, createProduct, createWarehouse, operatorToken, registerCustomer, registerSeller, setStock } from './helpers';
+import { createCategory, createWarehouse, operatorToken, placeOrderFromTwoStores } from './helpers';
 
 let stack: Stack;
 let admin: string;
@@ -17,32 +17,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => stack.stop());
 
-/** Two stores' products in one cart, bought with tok_visa: the order, its lines by store, the tokens. */
-async function boughtOrder() {
-  const storeA = await registerSeller(stack);
-  const storeB = await registerSeller(stack);
-  const a = await createProduct(stack, storeA.token, categoryId, { prices: [3000] });
-  const b = await createProduct(stack, storeB.token, categoryId, { prices: [1000] });
-  await setStock(stack, storeA.token, a.variants[0]!.id, warehouseId, 10);
-  await setStock(stack, storeB.token, b.variants[0]!.id, warehouseId, 10);
-  const buyer = await registerCustomer(stack);
-  const address = await stack.request(
-    op('AddAddress'),
-    { input: { fullName: 'Jo Buyer', line1: '5 Elm St', city: 'Albany', region: 'NY', postalCode: '12207', country: 'US' } },
-    buyer.token,
-  );
-  await stack.request(op('AddToCart'), { variantId: a.variants[0]!.id, quantity: 2 }, buyer.token);
-  await stack.request(op('AddToCart'), { variantId: b.variants[0]!.id, quantity: 1 }, buyer.token);
-  const res = await stack.request(
-    op('Checkout'),
-    { input: { idempotencyKey: randomUUID(), shippingAddressId: address.data.addAddress.address.id, paymentToken: 'tok_visa' } },
-    buyer.token,
-  );
-  expect(res.data.checkout.userErrors).toEqual([]);
-  const order = res.data.checkout.order;
-  const lineOf = (variantId: string) => order.lines.find((l: { variant: { id: string } }) => l.variant.id === variantId).id as string;
-  return { order, buyer, storeA, storeB, lineA: lineOf(a.variants[0]!.id), lineB: lineOf(b.variants[0]!.id), productA: a.id };
-}
+const boughtOrder = () => placeOrderFromTwoStores(stack, categoryId, warehouseId);
 
 const ship = (token: string, orderId: string, lineIds: string[]) =>
   stack.request(op('ShipOrderLines'), { input: { orderId, lineIds, carrier: 'UPS', trackingNumber: `1Z${randomUUID().slice(0, 10)}` } }, token);

@@ -12,6 +12,7 @@ import { createGatewayContext, type GatewayContext } from './context';
 import { checkHealth } from './health';
 import { refuseSubscriptionsOverHttp } from './http-subscriptions';
 import { IdentityForwardingDataSource } from './subgraph-data-source';
+import { serveSubscriptions } from './subscriptions';
 
 export const SUPERGRAPH_PATH = join(REPO_ROOT, 'schema', 'supergraph.graphql');
 
@@ -24,14 +25,21 @@ const armor = new ApolloArmor({
   costLimit: { maxCost: 20_000 },
 });
 
+export interface GatewayServer extends RunningServer {
+  /** Clients subscribed here, and the distinct upstream sources they share. */
+  subscriptionStats(): { clients: number; upstreamSources: number };
+}
+
 /**
  * The one graph clients talk to: the checked-in supergraph, each subgraph reached at
  * `<NAME>_URL` (default localhost ports), callers authenticated here and their identity passed on
- * signed. `GET /health` reports every subgraph.
+ * signed; queries and mutations over HTTP, subscriptions over graphql-ws on the same path.
+ * `GET /health` reports every subgraph and the subscriptions served.
  */
-export async function startGateway(opts: { port?: number } = {}): Promise<RunningServer> {
+export async function startGateway(opts: { port?: number } = {}): Promise<GatewayServer> {
+  const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
   const gateway = new ApolloGateway({
-    supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
+    supergraphSdl,
     buildService: ({ name }) =>
       new IdentityForwardingDataSource({ url: `${subgraphBaseUrl(name as SubgraphName)}/graphql` }),
     logger,
@@ -51,9 +59,11 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Runnin
   });
   await apollo.start();
 
+  const subscriptions = serveSubscriptions({ httpServer, supergraphSdl, validationRules: protection.validationRules });
+
   app.get('/health', async (_req, res) => {
     const report = await checkHealth();
-    res.status(report.status === 'ok' ? 200 : 503).json(report);
+    res.status(report.status === 'ok' ? 200 : 503).json({ ...report, subscriptions: subscriptions.stats() });
   });
   app.use(
     '/graphql',
@@ -66,6 +76,10 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Runnin
   return {
     port,
     url: `http://127.0.0.1:${port}`,
-    stop: () => apollo.stop(),
+    subscriptionStats: () => subscriptions.stats(),
+    async stop() {
+      await subscriptions.close();
+      await apollo.stop();
+    },
   };
 }

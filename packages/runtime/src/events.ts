@@ -181,7 +181,7 @@ export function startOutboxRelay(opts: { schemaName: string; url?: string; redis
   };
 }
 
-function parseEntry(topic: string, [streamId, fields]: [string, string[]]): DomainEvent {
+export function parseEntry(topic: string, [streamId, fields]: [string, string[]]): DomainEvent {
   const f: Record<string, string> = {};
   for (let i = 0; i < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
   return {
@@ -224,13 +224,17 @@ function consumerLoop(what: string, step: (redis: Redis) => Promise<void>): Cons
 }
 
 /**
- * Follows topics from now on (subscriptions): no history, no acknowledgements. Uses its own
- * blocking connection; reconnects and resumes after the last entry seen.
+ * Follows topics (subscriptions): from now on, or after stream position `after` when given; no
+ * acknowledgements. Uses its own blocking connection; reconnects and resumes after the last entry seen.
  */
-export function tailEvents(topics: string[], onEvent: (event: DomainEvent) => void | Promise<void>): Consumer {
+export function tailEvents(
+  topics: string[],
+  onEvent: (event: DomainEvent) => void | Promise<void>,
+  opts: { after?: string } = {},
+): Consumer {
   // "From now on" is fixed once per stream: reading `$` again on every call would skip what a
   // quiet stream received between two reads.
-  let positions: string[] | null = null;
+  let positions: string[] | null = opts.after ? topics.map(() => opts.after!) : null;
   return consumerLoop(`tail ${topics.join(',')}`, async (redis) => {
     positions ??= await Promise.all(
       topics.map(async (t) => (await redis.xrevrange(streamKey(t), '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0'),

@@ -92,3 +92,23 @@ export async function verifyAccessToken(token: string): Promise<Extract<Identity
     return null;
   }
 }
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+/**
+ * An identity a trusted caller named in plain form (the gateway, on a connection it authenticated
+ * as our service); anything malformed is anonymous.
+ */
+export function parseIdentity(value: unknown): Identity {
+  if (typeof value !== 'object' || value === null) return ANONYMOUS;
+  const v = value as Record<string, unknown>;
+  if (v.kind === 'user' && isString(v.userId) && Array.isArray(v.roles) && (v.sellerId === null || isString(v.sellerId))) {
+    const roles = v.roles.filter((r): r is Role => ROLES.includes(r as Role));
+    return { kind: 'user', userId: v.userId, roles, sellerId: v.sellerId };
+  }
+  if (v.kind === 'apiKey' && isString(v.keyId) && isString(v.sellerId) && Array.isArray(v.scopes)) {
+    const scopes = v.scopes.filter((s): s is Scope => SCOPES.includes(s as Scope));
+    return { kind: 'apiKey', keyId: v.keyId, sellerId: v.sellerId, scopes };
+  }
+  return ANONYMOUS;
+}

@@ -19,3 +19,4 @@ export * from './process';
 export * from './internal-api';
 export * from './events';
 export * from './define';
+export * from './live';

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { enforceAuthRules } from './auth';
 import type { HttpApp } from './internal';
 import { formatError } from './errors';
+import { serveSubscriptions } from './live';
 import { IDENTITY_HEADER, verifyIdentityAssertion, type Identity } from './identity';
 import { logger, type Logger } from './logger';
 import { DateTimeScalar } from './scalars';
@@ -20,6 +21,8 @@ import { subgraphPort, subgraphSdl, type SubgraphName } from './subgraphs';
 export interface BaseContext {
   identity: Identity;
   log: Logger;
+  /** Subscriptions only: the event stream position to resume after, as the gateway asked. */
+  resumeAfter?: string;
 }
 
 export interface SubgraphDefinition<TContext extends BaseContext> {
@@ -54,7 +57,8 @@ export async function listen(server: Server, port: number): Promise<number> {
 
 /**
  * The one bootstrap every subgraph uses: schema from SDL + resolvers with `@auth` enforced,
- * identity from the signed assertion only, `/graphql`, `/health` and internal routes.
+ * identity from the signed assertion only, `/graphql` (HTTP, and graphql-ws for the gateway's
+ * subscriptions), `/health` and internal routes.
  */
 export async function startSubgraph<TContext extends BaseContext>(
   def: SubgraphDefinition<TContext>,
@@ -101,6 +105,8 @@ export async function startSubgraph<TContext extends BaseContext>(
     }),
   );
 
+  const subscriptions = serveSubscriptions({ httpServer, schema, createContext: def.createContext, log });
+
   const port = await listen(httpServer, opts.port ?? subgraphPort(def.name));
   const background = def.background?.();
   log.info({ port }, 'subgraph listening');
@@ -108,6 +114,7 @@ export async function startSubgraph<TContext extends BaseContext>(
     port,
     url: `http://127.0.0.1:${port}`,
     async stop() {
+      await subscriptions.close();
       await apollo.stop();
       await background?.stop();
       await def.close?.();

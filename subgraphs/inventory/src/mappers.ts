@@ -10,3 +10,5 @@ export type WarehouseStockParent = WarehouseStockLevel;
 export type ProductVariantParent = { id: string };
 export type ProductParent = { id: string };
 export type SellerParent = { id: string };
+/** Built from a `stock.low` event. */
+export type LowStockAlertParent = { variantId: string; available: number; threshold: number; at: Date };

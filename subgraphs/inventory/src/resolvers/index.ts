@@ -1,4 +1,5 @@
 import type { Resolvers } from '../__generated__/resolvers-types';
+import { LowStockAlert } from './LowStockAlert';
 import { Mutation } from './Mutation';
 import { Product } from './Product';
 import { ProductVariant } from './ProductVariant';
@@ -16,6 +17,7 @@ export const resolvers: Resolvers = {
   Warehouse,
   VariantStock,
   WarehouseStock,
+  LowStockAlert,
   ProductVariant,
   Product,
   Seller,
