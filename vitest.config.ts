@@ -13,6 +13,9 @@ const testEnv: Record<string, string> = {
   REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   // Cheaper password hashing keeps hundreds of test sign-ups fast; production uses the defaults.
   PASSWORD_HASH_COST: 'test',
+  // Test files run side by side, each with a whole graph (some with extra processes): small pools
+  // keep them under Postgres' default 100 connections.
+  DB_POOL_SIZE: process.env.DB_POOL_SIZE ?? '4',
   ...(await generateKeyEnv()),
 };
 // The global setup runs in this process; test files get the same environment through `env`.

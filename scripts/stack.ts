@@ -29,8 +29,8 @@ async function definitionOf(name: SubgraphName): Promise<SubgraphDefinition<Base
   return module[name] as SubgraphDefinition<BaseContext>;
 }
 
-/** A subgraph as a process of its own (`src/main.ts`), for tests that kill and restart it. */
-export interface SubgraphProcess {
+/** One of our processes (a subgraph's or the gateway's `src/main.ts`), for tests that run several or kill one. */
+export interface ServiceProcess {
   url: string;
   port: number;
   child: ChildProcess;
@@ -38,7 +38,6 @@ export interface SubgraphProcess {
   exited: Promise<void>;
   stop(): Promise<void>;
 }
-
 export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -47,20 +46,22 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startSubgraphProcess(name: SubgraphName, opts: { env?: Record<string, string>; port?: number } = {}): Promise<SubgraphProcess> {
-  const port = opts.port ?? (await freePort());
-  const child = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [join('subgraphs', name, 'src', 'main.ts')], {
+async function startProcess(name: string, entry: string, env: Record<string, string>, port: number): Promise<ServiceProcess> {
+  // Node itself with tsx's loader (not the tsx CLI, which runs a second process): killing `child`
+  // kills the service.
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: REPO_ROOT,
-    env: { ...process.env, SERVICE_NAME: name, [`${name.toUpperCase()}_PORT`]: String(port), ...opts.env },
+    env: { ...process.env, SERVICE_NAME: name, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   for (let waited = 0; ; waited += 100) {
     if (child.exitCode !== null) throw new Error(`${name} exited while starting`);
-    if (waited > 60_000) throw new Error(`${name} did not become healthy`);
-    const healthy = await fetch(`${url}/health`).then((r) => r.ok, () => false);
-    if (healthy) break;
+    if (waited > 60_000) throw new Error(`${name} did not start`);
+    // A gateway answers /health with 503 until every subgraph does; any answer means it is up.
+    const up = await fetch(`${url}/health`).then((r) => r.ok || name === 'gateway', () => false);
+    if (up) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
@@ -73,6 +74,18 @@ export async function startSubgraphProcess(name: SubgraphName, opts: { env?: Rec
       await exited;
     },
   };
+}
+
+export async function startSubgraphProcess(name: SubgraphName, opts: { env?: Record<string, string>; port?: number } = {}): Promise<ServiceProcess> {
+  const port = opts.port ?? (await freePort());
+  return startProcess(name, join('subgraphs', name, 'src', 'main.ts'), { [`${name.toUpperCase()}_PORT`]: String(port), ...opts.env }, port);
+}
+
+/** A gateway process reaching the subgraphs at `subgraphUrls`. */
+export async function startGatewayProcess(subgraphUrls: Record<SubgraphName, string>, opts: { port?: number } = {}): Promise<ServiceProcess> {
+  const port = opts.port ?? (await freePort());
+  const urls = Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url]));
+  return startProcess('gateway', join('gateway', 'src', 'main.ts'), { PORT: String(port), ...urls }, port);
 }
 
 /** Starts the graph in this process; `external` subgraphs are already running elsewhere (their URLs). */

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { op } from '../scripts/contract';
-import { freePort, startStack, startSubgraphProcess, type Stack, type SubgraphProcess } from '../scripts/stack';
+import { freePort, startStack, startSubgraphProcess, type Stack, type ServiceProcess } from '../scripts/stack';
 import { createCategory, createProduct, createWarehouse, operatorToken, registerCustomer, registerSeller, setStock } from './helpers';
 
 let stack: Stack;
-let orders: SubgraphProcess;
+let orders: ServiceProcess;
 
 beforeAll(async () => {
   // The orders subgraph runs as a process of its own that dies between reservation and payment.

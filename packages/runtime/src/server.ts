@@ -47,7 +47,15 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Idle keep-alive connections live a minute (announced in the `Keep-Alive` response header, which
+ * clients such as undici honour by dropping theirs first), so busy callers reuse sockets.
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export async function listen(server: Server, port: number): Promise<number> {
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
