@@ -13,6 +13,8 @@ const BASE_PORT = Number(process.env.BENCH_BASE_PORT ?? 4400);
 
 export interface RunningGraph {
   url: string;
+  /** The process group of the graph's processes (scripts/start.ts leads it). */
+  pid: number;
   request<T = any>(operation: string, variables?: Record<string, unknown>, token?: string): Promise<T>;
   stop(): Promise<void>;
 }
@@ -39,6 +41,7 @@ export async function startGraph(env: Record<string, string> = {}): Promise<Runn
   }
   return {
     url: `${base}/graphql`,
+    pid: child.pid!,
     async request(operation, variables = {}, token) {
       const res = await graphql(`${base}/graphql`, op(operation), variables, { token });
       if (res.errors?.length) throw new Error(`${operation}: ${JSON.stringify(res.errors)}`);

@@ -39,8 +39,9 @@ export interface SubscriptionServer {
   close(): Promise<void>;
 }
 
-function masked(errors: readonly (GraphQLError | GraphQLFormattedError)[]): GraphQLFormattedError[] {
-  return errors.map((e) => formatError(e instanceof GraphQLError ? e.toJSON() : e, e));
+/** Refusals before any event (validation): messages meant for clients, nothing internal. */
+function masked(errors: readonly GraphQLError[]): GraphQLFormattedError[] {
+  return errors.map((e) => formatError(e.toJSON(), e));
 }
 
 export function serveSubscriptions(opts: {
@@ -95,7 +96,6 @@ export function serveSubscriptions(opts: {
           apiKeySecret,
         });
       },
-      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: masked(result.errors) } : undefined),
       onError: (_ctx, _id, _payload, errors) => masked(errors),
     },
     wss,

@@ -10,13 +10,14 @@ import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
 import {
   ANONYMOUS,
   callInternal,
+  formatError,
   logger,
   signIdentityAssertion,
   streamPositionNow,
   unauthenticated,
   type Identity,
 } from '@marketplace/runtime';
-import { GraphQLError, print, type DocumentNode, type ExecutionResult } from 'graphql';
+import { GraphQLError, print, type DocumentNode, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../context';
 import type { PlannedSubscription, SubscriptionPlanner } from './planning';
 import type { UpstreamConnections } from './upstream';
@@ -108,14 +109,15 @@ class UpstreamSource {
   private async run(): Promise<void> {
     try {
       for await (const primaryResult of this.primaryEvents) {
-        const result = await this.complete(primaryResult);
+        const result = masked(await this.complete(primaryResult));
         this.subscribers.forEach((s) => s.push(result));
         if (!primaryResult.data) break; // refused (or failed) upstream: nothing more will come
       }
     } catch (error) {
       const errors = error instanceof GraphQLError ? [error] : [new GraphQLError('The subscription failed upstream.')];
       if (!(error instanceof GraphQLError)) logger.warn({ err: error }, 'subscription source failed');
-      this.subscribers.forEach((s) => s.push({ errors }));
+      const result = masked({ errors });
+      this.subscribers.forEach((s) => s.push(result));
     } finally {
       this.end();
     }
@@ -169,6 +171,20 @@ class UpstreamSource {
     );
     return errors?.length ? { data, errors } : { data };
   }
+}
+
+/**
+ * Errors as clients may see them (no internals), done once per event rather than per client;
+ * kept as GraphQLErrors, which graphql-ws serializes.
+ */
+function masked(result: ExecutionResult): ExecutionResult {
+  if (!result.errors?.length) return result;
+  // Errors of the primary result arrive as plain objects from the subgraph's WebSocket.
+  const errors = result.errors.map((error: GraphQLError | GraphQLFormattedError) => {
+    const { message, path, extensions } = formatError(error instanceof GraphQLError ? error.toJSON() : error, error);
+    return new GraphQLError(message, { path, extensions });
+  });
+  return { ...result, errors };
 }
 
 function upstreamFailure(error: unknown): Error {
