@@ -156,4 +156,44 @@ describe('seller B against seller A', () => {
     expect(order).toMatchObject({ status: 'CONFIRMED', shipments: [], lines: [{ id: a.lineId, status: 'CONFIRMED' }] });
     expect((await stack.request(op('OrderDetail'), { id: a.orderId }, aKey.secret)).data.order.id).toBe(a.orderId);
   });
+
+  it('sees, of an order it shares with A, only its own lines, shipments and amounts', async () => {
+    const [a, b] = [await registerSeller(stack), await registerSeller(stack)];
+    const [productA, productB] = [await createProduct(stack, a.token, categoryId, { prices: [3000] }), await createProduct(stack, b.token, categoryId, { prices: [1000] })];
+    await setStock(stack, a.token, productA.variants[0]!.id, warehouseId, 10);
+    await setStock(stack, b.token, productB.variants[0]!.id, warehouseId, 10);
+    const buyer = await registerCustomer(stack);
+    const address = await stack.request(
+      op('AddAddress'),
+      { input: { fullName: 'Jo Buyer', line1: '5 Elm St', city: 'Albany', region: 'NY', postalCode: '12207', country: 'US' } },
+      buyer.token,
+    );
+    await stack.request(op('AddToCart'), { variantId: productA.variants[0]!.id, quantity: 2 }, buyer.token);
+    await stack.request(op('AddToCart'), { variantId: productB.variants[0]!.id, quantity: 1 }, buyer.token);
+    const placed = await stack.request(
+      op('Checkout'),
+      { input: { idempotencyKey: randomUUID(), shippingAddressId: address.data.addAddress.address.id, paymentToken: 'tok_visa' } },
+      buyer.token,
+    );
+    const order = placed.data.checkout.order;
+    const lineOf = (variantId: string) => order.lines.find((l: { variant: { id: string } }) => l.variant.id === variantId).id as string;
+    const shipped = await stack.request(
+      op('ShipOrderLines'),
+      { input: { orderId: order.id, lineIds: [lineOf(productA.variants[0]!.id)], carrier: 'UPS', trackingNumber: '1ZA' } },
+      a.token,
+    );
+    expect(shipped.data.shipOrderLines.userErrors).toEqual([]);
+
+    const asB = (await stack.request(op('OrderDetail'), { id: order.id }, b.token)).data.order;
+    expect(asB.lines.map((l: { id: string }) => l.id)).toEqual([lineOf(productB.variants[0]!.id)]);
+    expect(asB.shipments).toEqual([]);
+    expect(asB.payment).toBeNull();
+    // B's line is 1 × 1000; A's 2 × 3000 are not B's to know, not even as a sum.
+    const shipping = order.shippingCost.amount as number;
+    expect(asB.total).toEqual({ amount: 1000 + shipping, currencyCode: 'USD' });
+    const asCustomer = (await stack.request(op('OrderDetail'), { id: order.id }, buyer.token)).data.order;
+    expect(asCustomer.total).toEqual({ amount: 7000 + shipping, currencyCode: 'USD' });
+    const listed = await stack.request(`{ mySeller { orders { edges { node { id subtotal { amount } total { amount } } } } } }`, {}, b.token);
+    expect(listed.data.mySeller.orders.edges).toEqual([{ node: { id: order.id, subtotal: { amount: 1000 }, total: { amount: 1000 + shipping } } }]);
+  });
 });

@@ -194,9 +194,9 @@ export type Order = {
   shippingSpeed: ShippingSpeed;
   /** Where the order is in its lifecycle. */
   status: OrderStatus;
-  /** Sum of the line totals at purchase prices. */
+  /** Sum of the line totals at purchase prices; to a store, of its own lines only. */
   subtotal: Money;
-  /** Subtotal plus shipping cost: what the customer is charged. */
+  /** Subtotal plus shipping cost: what the customer is charged; to a store, its own lines' subtotal plus shipping. */
   total: Money;
 };
 
