@@ -65,10 +65,9 @@ async function buildWorld() {
   const [productA, productA2, draftA, productB] = await Promise.all([
     createProduct(stack, sellerA.token, category.id, { title: `Matrix Lantern ${randomUUID().slice(0, 6)}` }),
     createProduct(stack, sellerA.token, category.id),
-    createProduct(stack, sellerA.token, category.id),
+    createProduct(stack, sellerA.token, category.id, { status: 'DRAFT' }),
     createProduct(stack, sellerB.token, category.id),
   ]);
-  await must(op('UpdateProduct'), { id: draftA.id, input: { status: 'DRAFT' } }, sellerA.token);
   await Promise.all([
     ...productA.variants.map((v) => setStock(stack, sellerA.token, v.id, warehouse.id, 1000)),
     setStock(stack, sellerA.token, productA2.variants[0]!.id, warehouse.id, 1000),

@@ -30,8 +30,7 @@ const STOCK = `query ($id: ID!) { product(id: $id) { title variants { id title p
 async function storeWithOrder() {
   const seller = await registerSeller(stack);
   const product = await createProduct(stack, seller.token, categoryId, { prices: [2500] });
-  const draft = await createProduct(stack, seller.token, categoryId);
-  await stack.request(op('UpdateProduct'), { id: draft.id, input: { status: 'DRAFT' } }, seller.token);
+  const draft = await createProduct(stack, seller.token, categoryId, { status: 'DRAFT' });
   const variantId = product.variants[0]!.id;
   await setStock(stack, seller.token, variantId, warehouseId, 20);
   const buyer = await registerCustomer(stack);
@@ -96,6 +95,19 @@ describe('a key with PRODUCTS_READ and PRODUCTS_WRITE', () => {
     expect(afterRevoke.status).toBe(401);
     expect(errorCode(afterRevoke)).toBe('UNAUTHENTICATED');
     expect((await stack.request(op('ProductPage'), { id: store.product.id })).data.product.title).toBe('Renamed by the key');
+  });
+});
+
+describe('a store and its customers’ orders', () => {
+  it('cannot hide an order from its customer by taking the product back to draft', async () => {
+    const store = await storeWithOrder();
+    const back = await stack.request(op('UpdateProduct'), { id: store.product.id, input: { status: 'DRAFT' } }, store.seller.token);
+    expect(back.data.updateProduct.userErrors).toEqual([{ field: ['input', 'status'], message: expect.any(String), code: 'INVALID_STATE' }]);
+    const archived = await stack.request(op('UpdateProduct'), { id: store.product.id, input: { status: 'ARCHIVED' } }, store.seller.token);
+    expect(archived.data.updateProduct.product.status).toBe('ARCHIVED');
+    const order = await stack.request(op('OrderDetail'), { id: store.orderId }, store.buyer.token);
+    expect(order.errors).toBeUndefined();
+    expect(order.data.order.lines[0].variant.product).toMatchObject({ id: store.product.id });
   });
 });
 

@@ -261,7 +261,7 @@ export type ProductStatus =
   | 'ACTIVE'
   /** Withdrawn from sale: seen only by its seller and operators. */
   | 'ARCHIVED'
-  /** Being prepared: seen only by its seller and operators, not for sale. */
+  /** Being prepared, never listed yet: seen only by its seller and operators, not for sale. */
   | 'DRAFT';
 
 /** One purchasable version of a product, with its own SKU and price. */
@@ -385,7 +385,7 @@ export type UpdateProductInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   /** New image URLs, main image first, replacing the current ones. */
   images?: InputMaybe<Array<Scalars['String']['input']>>;
-  /** New lifecycle state: ACTIVE lists it, DRAFT or ARCHIVED withdraws it from sale. */
+  /** New lifecycle state: ACTIVE lists it, ARCHIVED withdraws it from sale; DRAFT only while it has never been listed (INVALID_STATE otherwise). */
   status?: InputMaybe<ProductStatus>;
   /** New display name. */
   title?: InputMaybe<Scalars['String']['input']>;
