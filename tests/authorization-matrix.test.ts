@@ -176,6 +176,7 @@ const SPECS: Record<string, CellSpec> = {
   AddAddress: { shared: () => vars({ input: { ...ADDRESS, line1: `${unique()} Pine St` } }) },
   AddToWishlist: { shared: () => vars({ productId: world.productA.id }) },
   RemoveFromWishlist: { shared: () => vars({ productId: world.productA.id }) },
+  'AddToWishlist: draft': { shared: () => vars({ productId: world.draftA.id }) },
   Categories: { shared: () => vars({}) },
   Catalog: { shared: () => vars({ filter: { sellerId: world.sellerA.sellerId } }) },
   Suggest: { shared: () => vars({ prefix: 'Matrix Lant' }) },
@@ -183,6 +184,7 @@ const SPECS: Record<string, CellSpec> = {
   'ProductPage: draft': { shared: () => vars({ id: world.draftA.id }) },
   Cart: { shared: () => vars({}) },
   AddToCart: { shared: () => vars({ variantId: world.productA.variants[1]!.id, quantity: 1 }) },
+  'AddToCart: draft': { shared: () => vars({ variantId: world.draftA.variants[0]!.id, quantity: 1 }) },
   UpdateCartLine: { shared: async () => vars({ lineId: await customerCartLine(), quantity: 2 }) },
   RemoveCartLine: { shared: async () => vars({ lineId: await customerCartLine() }) },
   Checkout: {
@@ -212,6 +214,7 @@ const SPECS: Record<string, CellSpec> = {
     },
   },
   WriteReview: { shared: () => vars({ input: { productId: world.productA.id, rating: 4, title: 'Fine', body: 'Does what it says.' } }) },
+  'WriteReview: draft': { shared: () => vars({ input: { productId: world.draftA.id, rating: 4, title: 'Fine', body: 'Does what it says.' } }) },
   MarkReviewHelpful: { shared: () => vars({ id: world.reviewId }) },
   BecomeSeller: {
     shared: () => vars({ storeName: `Matrix Store ${unique()}` }),
@@ -238,6 +241,7 @@ const SPECS: Record<string, CellSpec> = {
   },
   UpdateProduct: { shared: () => vars({ id: world.productA.id, input: { brand: 'Stride' } }) },
   SetStock: { shared: () => vars({ variantId: variantA(), warehouseId: world.warehouse.id, onHand: 1000 }) },
+  'SetStock: never stocked': { shared: () => vars({ variantId: world.draftA.variants[1]!.id, warehouseId: world.warehouse.id, onHand: 0 }) },
   ShipOrderLines: {
     shared: async () => {
       const { orderId, lineId } = await sharedOrder();

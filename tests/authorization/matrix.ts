@@ -82,6 +82,9 @@ const storeA = (scopes: Scope[], extra: Cells = {}) =>
 /** The first customer's own things (order, cart line, address): the customer alone, plus `extra`. */
 const customerA = (extra: Cells = {}) => cells('FORBIDDEN', { anonymous: 'UNAUTHENTICATED', customer: 'ALLOWED', ...extra });
 
+/** Drafts are not for sale, to their own store neither: every account is told NOT_FOUND. */
+const notFoundForAccounts: Cells = { customer: 'NOT_FOUND', otherCustomer: 'NOT_FOUND', seller: 'NOT_FOUND', otherSeller: 'NOT_FOUND', operator: 'NOT_FOUND' };
+
 const CONTRACT_ROWS: MatrixRow[] = [
   // storefront.graphql
   { id: 'Register', operation: 'Register', target: 'a new account (fresh email per cell)', expected: everyone() },
@@ -91,6 +94,7 @@ const CONTRACT_ROWS: MatrixRow[] = [
   { id: 'Me', operation: 'Me', target: 'the caller', expected: selfOrNull() },
   { id: 'AddAddress', operation: 'AddAddress', target: 'the caller’s address book', expected: accounts() },
   { id: 'AddToWishlist', operation: 'AddToWishlist', target: 'A’s active product, into the caller’s wishlist', expected: accounts() },
+  { id: 'AddToWishlist: draft', operation: 'AddToWishlist', target: 'A’s draft product', expected: accounts({ ...notFoundForAccounts }) },
   { id: 'RemoveFromWishlist', operation: 'RemoveFromWishlist', target: 'A’s active product, from the caller’s wishlist', expected: accounts() },
   { id: 'Categories', operation: 'Categories', target: 'the category tree', expected: everyone() },
   { id: 'Catalog', operation: 'Catalog', target: 'active products filtered to seller A', expected: everyone() },
@@ -104,6 +108,7 @@ const CONTRACT_ROWS: MatrixRow[] = [
   },
   { id: 'Cart', operation: 'Cart', target: 'the caller’s cart', expected: selfOrNull() },
   { id: 'AddToCart', operation: 'AddToCart', target: 'A’s variant, into the caller’s cart', expected: accounts() },
+  { id: 'AddToCart: draft', operation: 'AddToCart', target: 'a variant of A’s draft product', expected: accounts({ ...notFoundForAccounts }) },
   { id: 'UpdateCartLine', operation: 'UpdateCartLine', target: 'a line of the customer’s cart', expected: customerA() },
   { id: 'RemoveCartLine', operation: 'RemoveCartLine', target: 'a line of the customer’s cart', expected: customerA() },
   {
@@ -130,6 +135,7 @@ const CONTRACT_ROWS: MatrixRow[] = [
   { id: 'CancelOrder', operation: 'CancelOrder', target: 'the customer’s confirmed order', expected: customerA({ operator: 'ALLOWED' }) },
   { id: 'RequestReturn', operation: 'RequestReturn', target: 'the customer’s delivered order', expected: customerA() },
   { id: 'WriteReview', operation: 'WriteReview', target: 'A’s active product, reviewed by the caller', expected: accounts() },
+  { id: 'WriteReview: draft', operation: 'WriteReview', target: 'A’s draft product', expected: accounts({ ...notFoundForAccounts }) },
   {
     id: 'MarkReviewHelpful',
     operation: 'MarkReviewHelpful',
@@ -169,6 +175,7 @@ const CONTRACT_ROWS: MatrixRow[] = [
   },
   { id: 'UpdateProduct', operation: 'UpdateProduct', target: 'A’s product', expected: storeA(['PRODUCTS_WRITE']) },
   { id: 'SetStock', operation: 'SetStock', target: 'A’s variant', expected: storeA(['INVENTORY_WRITE']) },
+  { id: 'SetStock: never stocked', operation: 'SetStock', target: 'A’s variant that has no stock yet (inventory asks the catalog whose it is)', expected: storeA(['INVENTORY_WRITE']) },
   { id: 'ShipOrderLines', operation: 'ShipOrderLines', target: 'A’s line of the customer’s order', expected: storeA(['ORDERS_WRITE']) },
   {
     id: 'MarkShipmentDelivered',
