@@ -21,7 +21,6 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SUPERGRAPH_PATH } from '../schema/compose';
 
-const schema = buildSchema(readFileSync(SUPERGRAPH_PATH, 'utf8'), { assumeValidSDL: true });
 const ROOTS = ['Query', 'Mutation', 'Subscription'];
 type Field = GraphQLField<unknown, unknown>;
 
@@ -35,45 +34,6 @@ function openToCustomers(field: Field): boolean {
   const rule = ruleOf(field);
   return !rule || Boolean(rule.public) || Boolean(rule.roles?.includes('CUSTOMER'));
 }
-
-/** The graph's own object types (not federation's or the link spec's), with their fields. */
-const objectTypes = Object.values(schema.getTypeMap()).filter(
-  (t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith('_') && !t.name.startsWith('join__') && !t.name.startsWith('link__'),
-);
-
-/** Types reachable from the roots through the fields `follow` accepts. */
-function reachable(follow: (field: Field) => boolean): Set<string> {
-  const seen = new Set<string>();
-  const queue: GraphQLNamedType[] = ROOTS.map((n) => schema.getType(n)).filter((t): t is GraphQLNamedType => Boolean(t));
-  const visit = (type: GraphQLNamedType) => {
-    if (seen.has(type.name)) return;
-    seen.add(type.name);
-    queue.push(type);
-  };
-  queue.forEach((t) => seen.add(t.name));
-  while (queue.length) {
-    const type = queue.pop()!;
-    const concrete = isAbstractType(type) ? schema.getPossibleTypes(type) : [type];
-    for (const t of concrete) {
-      visit(t);
-      if (!isObjectType(t)) continue;
-      for (const field of Object.values(t.getFields())) if (follow(field)) visit(getNamedType(field.type));
-    }
-  }
-  return seen;
-}
-
-const returnedOnlyByMutations = (type: GraphQLObjectType) =>
-  objectTypes.every((owner) =>
-    Object.values(owner.getFields()).every((f) => getNamedType(f.type) !== type || owner.name === 'Mutation'),
-  );
-
-const everywhere = reachable(() => true);
-const customersReach = reachable(openToCustomers);
-const storeAndOperatorTypes = objectTypes.filter((t) => everywhere.has(t.name) && !customersReach.has(t.name) && !ROOTS.includes(t.name));
-const mutationPayloads = storeAndOperatorTypes.filter((t) => t.name.endsWith('Payload'));
-const mixedTypes = objectTypes.filter((t) => !ROOTS.includes(t.name) && Object.values(t.getFields()).some((f) => ruleOf(f) && !openToCustomers(f)));
-
 /** The fields of an entity's `@key`s, from the supergraph's `@join__type(key: "…")`. */
 function keyFields(type: GraphQLObjectType): string[] {
   return (type.astNode?.directives ?? [])
@@ -82,33 +42,68 @@ function keyFields(type: GraphQLObjectType): string[] {
     .flat();
 }
 
-/** Every seller-facing field as `Type.field`, by the definition above. */
-function sellerFacingFields(): string[] {
-  const fields = new Set<string>();
+/** Walks a supergraph: its seller-facing fields (as `Type.field`), and the payload types it leaves out. */
+function walk(supergraphSdl: string) {
+  const schema = buildSchema(supergraphSdl, { assumeValidSDL: true });
+  // The graph's own object types, not federation's or the link spec's.
+  const objectTypes = Object.values(schema.getTypeMap()).filter(
+    (t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith('_') && !t.name.startsWith('join__') && !t.name.startsWith('link__'),
+  );
+
+  /** Types reachable from the roots through the fields `follow` accepts. */
+  const reachable = (follow: (field: Field) => boolean): Set<string> => {
+    const seen = new Set<string>(ROOTS);
+    const queue = ROOTS.map((n) => schema.getType(n)).filter((t): t is GraphQLNamedType => Boolean(t));
+    while (queue.length) {
+      const type = queue.pop()!;
+      for (const t of isAbstractType(type) ? schema.getPossibleTypes(type) : [type]) {
+        if (!isObjectType(t)) continue;
+        for (const field of Object.values(t.getFields())) {
+          const next = getNamedType(field.type);
+          if (!follow(field) || seen.has(next.name)) continue;
+          seen.add(next.name);
+          queue.push(next);
+        }
+      }
+    }
+    return seen;
+  };
+  const everywhere = reachable(() => true);
+  const customersReach = reachable(openToCustomers);
+  const storeAndOperatorTypes = objectTypes.filter((t) => everywhere.has(t.name) && !customersReach.has(t.name) && !ROOTS.includes(t.name));
+  const mutationPayloads = storeAndOperatorTypes.filter((t) => t.name.endsWith('Payload'));
+  const mixedTypes = objectTypes.filter((t) => !ROOTS.includes(t.name) && Object.values(t.getFields()).some((f) => ruleOf(f) && !openToCustomers(f)));
+
+  const fields = new Map<string, Field>();
   const all = (t: GraphQLObjectType) =>
     Object.values(t.getFields())
       .filter((f) => !f.name.startsWith('_') && !keyFields(t).includes(f.name))
-      .forEach((f) => fields.add(`${t.name}.${f.name}`));
+      .forEach((f) => fields.set(`${t.name}.${f.name}`, f));
   for (const root of ROOTS) all(schema.getType(root) as GraphQLObjectType);
   all(schema.getType('Seller') as GraphQLObjectType);
-  mixedTypes.forEach((t) => all(t));
-  storeAndOperatorTypes.filter((t) => !mutationPayloads.includes(t)).forEach((t) => all(t));
-  return [...fields].sort();
+  mixedTypes.forEach(all);
+  storeAndOperatorTypes.filter((t) => !mutationPayloads.includes(t)).forEach(all);
+
+  const returnedOutsideMutations = mutationPayloads.filter((payload) =>
+    objectTypes.some((owner) => owner.name !== 'Mutation' && Object.values(owner.getFields()).some((f) => getNamedType(f.type) === payload)),
+  );
+  return {
+    sellerFacing: [...fields.keys()].sort(),
+    undeclared: [...fields].filter(([, f]) => !ruleOf(f)).map(([name]) => name).sort(),
+    payloadsReturnedOutsideMutations: returnedOutsideMutations.map((t) => t.name),
+  };
 }
 
 describe('seller-facing fields of the composed schema', () => {
-  const fields = sellerFacingFields();
-  const field = (name: string) => {
-    const [type, fieldName] = name.split('.') as [string, string];
-    return (schema.getType(type) as GraphQLObjectType).getFields()[fieldName]!;
-  };
+  const supergraph = readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const composed = walk(supergraph);
 
   it('each declare an @auth rule', () => {
-    expect(fields.filter((name) => !ruleOf(field(name)))).toEqual([]);
+    expect(composed.undeclared).toEqual([]);
   });
 
   it('cover the store’s dashboard, its keys, its stock details and warehouses (the definition finds what it should)', () => {
-    expect(fields).toEqual(
+    expect(composed.sellerFacing).toEqual(
       expect.arrayContaining([
         'Query.mySeller', 'Mutation.createApiKey', 'Subscription.lowStockAlert',
         'Seller.storeName', 'Seller.products', 'Seller.lowStock', 'Seller.orders', 'Seller.revenue', 'Seller.rating', 'Seller.apiKeys',
@@ -118,6 +113,14 @@ describe('seller-facing fields of the composed schema', () => {
   });
 
   it('leave out only mutation payloads, which no other field returns', () => {
-    expect(mutationPayloads.filter((t) => !returnedOnlyByMutations(t)).map((t) => t.name)).toEqual([]);
+    expect(composed.payloadsReturnedOutsideMutations).toEqual([]);
+  });
+
+  it('would catch a new store field, a new stock detail or a new key field that forgets its rule', () => {
+    const forgetful = supergraph
+      .replace(/(\n\s+revenue: Money!.*?) @auth\([^)]*\)/, '$1')
+      .replace(/(\n\s+onHand: Int!.*?) @auth\([^)]*\)/, '$1')
+      .replace(/(\n\s+prefix: String!.*?) @auth\([^)]*\)/, '$1');
+    expect(walk(forgetful).undeclared).toEqual(['ApiKey.prefix', 'Seller.revenue', 'VariantStock.onHand']);
   });
 });
