@@ -52,7 +52,7 @@ export async function createProduct(
   stack: Stack,
   sellerToken: string,
   categoryId: string,
-  overrides: Partial<{ title: string; brand: string; prices: number[] }> = {},
+  overrides: Partial<{ title: string; brand: string; prices: number[]; status: 'ACTIVE' | 'DRAFT' }> = {},
 ) {
   const tag = randomUUID().slice(0, 8);
   const prices = overrides.prices ?? [2500, 1999];
@@ -65,6 +65,7 @@ export async function createProduct(
         brand: overrides.brand ?? 'Stride',
         categoryId,
         images: [`https://images.test/${tag}.jpg`],
+        status: overrides.status,
         variants: prices.map((price, i) => ({
           sku: `SKU-${tag}-${i}`,
           title: `Size ${40 + i}`,

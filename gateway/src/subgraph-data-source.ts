@@ -2,18 +2,17 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { IDENTITY_HEADER } from '@marketplace/runtime';
 import type { GatewayContext } from './context';
 
-type DataSourceConfig = ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0];
-
 /**
  * Sends each subgraph fetch with the caller's identity as a signed assertion, and nothing else of
  * the client's headers: subgraphs trust only what the gateway signed.
  */
 export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(config: DataSourceConfig) {
-    // Node's fetch (undici) drops idle sockets before the server's keep-alive timeout (it reads the
-    // `Keep-Alive` header); Apollo's default fetcher keeps them forever and then fails on a socket
-    // the subgraph already closed ("socket hang up").
-    super({ fetcher: fetch as unknown as NonNullable<DataSourceConfig>['fetcher'], ...config });
+  constructor(config: { url: string }) {
+    // Node's fetch (undici) retires an idle keep-alive connection before the subgraph's server
+    // closes it (it reads the server's Keep-Alive timeout). The default make-fetch-happen agent
+    // keeps idle connections forever, so now and then a request went down a connection the
+    // server was closing and the client got INTERNAL_SERVER_ERROR (ECONNRESET).
+    super({ ...config, fetcher: fetch });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

@@ -419,10 +419,12 @@ describe('warehouses', () => {
     expect(codes).toEqual([...codes].sort());
 
     const { id } = created.data!.createWarehouse.warehouse;
-    const ref = await inventoryRequest(`query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on Warehouse { code } } }`, {
-      reps: [{ __typename: 'Warehouse', id }, { __typename: 'Warehouse', id: randomUUID() }],
-    });
+    // Warehouses are stores' and operators' business, also by reference.
+    const WAREHOUSE_REFS = `query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on Warehouse { code } } }`;
+    const reps = [{ __typename: 'Warehouse', id }, { __typename: 'Warehouse', id: randomUUID() }];
+    const ref = await inventoryRequest(WAREHOUSE_REFS, { reps }, newStore().identity);
     expect(ref.data?._entities).toEqual([{ code: code.toUpperCase() }, null]);
+    expect((await inventoryRequest(WAREHOUSE_REFS, { reps })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('reject malformed codes and missing or oversized names, all at once', async () => {

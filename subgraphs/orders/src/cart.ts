@@ -2,7 +2,7 @@
  * The cart: one per customer, lines priced at the catalog's current prices when read (never
  * stored), 1..99 units per line, and never more than is available when a line grows.
  */
-import { callInternal, isId, userError } from '@marketplace/runtime';
+import { callInternal, forbidden, isId, userError } from '@marketplace/runtime';
 import { and, eq, inArray, sql, TransactionRollbackError } from 'drizzle-orm';
 import type { UserError } from './__generated__/resolvers-types';
 import type { Context } from './context';
@@ -20,6 +20,12 @@ const invalidQuantity = () => failure(userError('INVALID_QUANTITY', `A cart line
 const insufficientStock = (available: number) =>
   failure(userError('INSUFFICIENT_STOCK', available > 0 ? `Only ${available} available.` : 'This item is out of stock.', ['quantity']));
 const noSuchLine = () => failure(userError('NOT_FOUND', 'No such line in your cart.', ['lineId']));
+/** A line missing from the caller's cart is unknown, or someone else's: that is refused, not "not found". */
+async function lineMissingFromCart(db: Db | Tx, lineId: string): Promise<CartChange> {
+  const [elsewhere] = await db.select({ id: cartLines.id }).from(cartLines).where(eq(cartLines.id, lineId));
+  if (elsewhere) throw forbidden('This line is in someone else’s cart.');
+  return noSuchLine();
+}
 const isLineQuantity = (quantity: number) => Number.isInteger(quantity) && quantity >= 1 && quantity <= MAX_LINE_QUANTITY;
 
 /** The customer's cart, created the first time it is asked for so that its id is stable. */
@@ -89,7 +95,7 @@ export async function updateCartLine(ctx: Context, customerId: string, lineId: s
     .select({ variantId: cartLines.variantId })
     .from(cartLines)
     .where(and(eq(cartLines.id, lineId), inArray(cartLines.cartId, cartIdsOf(ctx.db, customerId))));
-  if (!line) return noSuchLine();
+  if (!line) return lineMissingFromCart(ctx.db, lineId);
   const available = await availableUnits(line.variantId);
   if (quantity > available) return insufficientStock(available);
   return ctx.db.transaction(async (tx) => {
@@ -111,7 +117,7 @@ export async function removeCartLine(ctx: Context, customerId: string, lineId: s
       .delete(cartLines)
       .where(and(eq(cartLines.id, lineId), inArray(cartLines.cartId, cartIdsOf(tx, customerId))))
       .returning({ cartId: cartLines.cartId });
-    if (!removed) return noSuchLine();
+    if (!removed) return lineMissingFromCart(tx, lineId);
     return succeeded(await touch(tx, removed.cartId));
   });
 }

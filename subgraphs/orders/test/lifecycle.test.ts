@@ -285,8 +285,9 @@ describe('cancelling', () => {
     const order = await placeOrder(randomUUID(), [{ store, quantity: 4 }]);
     expect((await stockOf(store.variantIds[0]!)).available).toBe(ON_HAND - 4);
 
-    // Someone else's order does not exist for a customer.
-    expect((await cancel(asUser(randomUUID()), order.id)).userErrors).toEqual([{ field: ['orderId'], code: 'NOT_FOUND' }]);
+    // Someone else's order is refused; an unknown one is not found.
+    expect((await gql('orders', CANCEL, { id: order.id }, asUser(randomUUID()))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await cancel(order.customer, randomUUID())).userErrors).toEqual([{ field: ['orderId'], code: 'NOT_FOUND' }]);
     expect((await cancel(order.customer, 'not-an-id')).userErrors).toEqual([{ field: ['orderId'], code: 'NOT_FOUND' }]);
     expect((await orderState(order.id)).status).toBe('CONFIRMED');
 
@@ -374,7 +375,8 @@ describe('returns', () => {
     expect((await requestReturn(order.customer, order.id, [first])).userErrors).toEqual([{ field: ['lineIds'], code: 'INVALID_STATE' }]);
     await shipAndDeliver(order, [{ store, lineIds: [first, second] }]);
 
-    expect((await requestReturn(asUser(randomUUID()), order.id, [first])).userErrors).toEqual([{ field: ['orderId'], code: 'NOT_FOUND' }]);
+    const stranger = await gql('orders', REQUEST_RETURN, { orderId: order.id, lineIds: [first], reason: 'Mine now.' }, asUser(randomUUID()));
+    expect(stranger.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const otherOrder = await placeOrder(order.customerId, [{ store }]);
     expect((await requestReturn(order.customer, order.id, [otherOrder.lineIds[0]!])).userErrors).toEqual([{ field: ['lineIds'], code: 'NOT_FOUND' }]);
     expect((await requestReturn(order.customer, order.id, [], 'x'.repeat(1001))).userErrors).toEqual([

@@ -186,12 +186,16 @@ export async function updateProduct(identity: Identity, id: string, input: Updat
     else check.add('NOT_FOUND', 'No such category.', ['input', 'categoryId']);
   }
   if (!check.ok) return { errors: check.errors };
+  // Once listed, a product may be archived but never become a draft again: drafts are seen by
+  // their store alone, and the orders, carts and wishlists pointing at it would lose it.
+  const backToDraft = patch.status === 'DRAFT';
   const [row] = await db
     .update(products)
     .set({ ...patch, updatedAt: new Date() })
-    .where(eq(products.id, owned.ok.id))
+    .where(and(eq(products.id, owned.ok.id), backToDraft ? eq(products.status, 'DRAFT') : undefined))
     .returning();
-  return { ok: row! };
+  if (!row) return { errors: [userError('INVALID_STATE', 'A product that was listed can be archived, not made a draft again.', ['input', 'status'])] };
+  return { ok: row };
 }
 
 export async function addProductVariant(identity: Identity, productId: string, input: ProductVariantInput): Promise<Result<ProductRow>> {

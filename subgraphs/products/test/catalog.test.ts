@@ -228,6 +228,14 @@ describe('creating and changing products', () => {
     expect(await listed()).toBe(0);
     // Still viewable by id, so past orders that point at it keep showing it.
     expect((await gql(q, { id: draft.id })).data!.product).toEqual({ id: draft.id, status: 'ARCHIVED' });
+    // And it cannot hide as a draft again, from the ACTIVE or the ARCHIVED state.
+    for (const status of ['ARCHIVED', 'ACTIVE']) {
+      await gql(UPDATE, { id: draft.id, input: { status } }, asA);
+      const back = await gql(UPDATE, { id: draft.id, input: { status: 'DRAFT', title: 'Hidden' } }, asA);
+      expect(back.data!.updateProduct).toEqual({ product: null, userErrors: [{ code: 'INVALID_STATE', field: ['input', 'status'] }] });
+    }
+    await gql(UPDATE, { id: draft.id, input: { status: 'ARCHIVED' } }, asA);
+    expect((await gql(q, { id: draft.id })).data!.product).toEqual({ id: draft.id, status: 'ARCHIVED' });
     expect((await gql(refs, { p: draft.id, v: draft.variants[0]!.id }, asB)).data!._entities).toEqual([{ id: draft.id }, { id: draft.variants[0]!.id }]);
 
     const seller = `query ($id: ID!) { _entities(representations: [{ __typename: "Seller", id: $id }]) { ... on Seller { productCount products { totalCount } } } }`;

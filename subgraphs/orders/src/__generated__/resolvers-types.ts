@@ -194,9 +194,9 @@ export type Order = {
   shippingSpeed: ShippingSpeed;
   /** Where the order is in its lifecycle. */
   status: OrderStatus;
-  /** Sum of the line totals at purchase prices. */
+  /** Sum of the line totals at purchase prices; to a store, of its own lines only. */
   subtotal: Money;
-  /** Subtotal plus shipping cost: what the customer is charged. */
+  /** Subtotal plus shipping cost: what the customer is charged; to a store, its own lines' subtotal plus shipping. */
   total: Money;
 };
 
@@ -591,7 +591,7 @@ export type UserErrorCode =
   | 'INVALID_REFRESH_TOKEN'
   /** The object is not in a state that allows this (e.g. cancelling a shipped order). */
   | 'INVALID_STATE'
-  /** The referenced object does not exist or is not the caller's. */
+  /** The referenced object does not exist (or is not visible to the caller, like a draft); acting on someone else's object is FORBIDDEN instead. */
   | 'NOT_FOUND'
   /** The payment was declined or could not be processed. */
   | 'PAYMENT_DECLINED'

@@ -2,7 +2,7 @@
  * Cancelling an order until a line ships: the payment authorization is voided, the reserved stock
  * released, and the order and every line become CANCELLED.
  */
-import { callInternal, isAdmin, requireUser, userError, type Identity } from '@marketplace/runtime';
+import { callInternal, forbidden, isAdmin, requireUser, userError, type Identity } from '@marketplace/runtime';
 import { eq } from 'drizzle-orm';
 import type { UserError } from '../__generated__/resolvers-types';
 import { db } from '../db/client';
@@ -26,8 +26,8 @@ const mayCancel = (order: OrderRow, lines: readonly Pick<OrderLineRow, 'status'>
 export async function cancelOrder(identity: Identity, orderId: string): Promise<OrderChange> {
   const { userId } = requireUser(identity);
   const order = await findOrder(orderId);
-  // A customer is not told that someone else's order exists.
-  if (!order || (order.customerId !== userId && !isAdmin(identity))) return failure(userError('NOT_FOUND', 'No such order.', ['orderId']));
+  if (!order) return failure(userError('NOT_FOUND', 'No such order.', ['orderId']));
+  if (order.customerId !== userId && !isAdmin(identity)) throw forbidden('Only the order’s customer and operators can cancel it.');
   // Checkout still owns an order awaiting payment: it confirms it or closes it itself.
   if (order.status === 'PENDING_PAYMENT') return failure(userError('INVALID_STATE', 'The order is still being placed; try again in a moment.', ['orderId']));
   const lines = await db.select({ status: orderLines.status }).from(orderLines).where(eq(orderLines.orderId, order.id));

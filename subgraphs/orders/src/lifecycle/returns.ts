@@ -2,7 +2,7 @@
  * Returns: a customer asks to return delivered lines within the return window; an operator
  * approves (the lines' value is refunded and their units go back on hand) or rejects the request.
  */
-import { callInternal, InputCheck, isId, logger, requireUser, userError, type Identity } from '@marketplace/runtime';
+import { callInternal, forbidden, InputCheck, isId, logger, requireUser, userError, type Identity } from '@marketplace/runtime';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { UserError, UserErrorCode } from '../__generated__/resolvers-types';
 import { db, type Tx } from '../db/client';
@@ -32,7 +32,8 @@ export async function requestReturn(identity: Identity, orderId: string, lineIds
   if (!check.ok) return failure(...check.errors);
 
   const order = await findOrder(orderId);
-  if (!order || order.customerId !== userId) return failure(userError('NOT_FOUND', 'No such order.', ['orderId']));
+  if (!order) return failure(userError('NOT_FOUND', 'No such order.', ['orderId']));
+  if (order.customerId !== userId) throw forbidden('Only the order’s customer can return its lines.');
   const lines = await db
     .select({ id: orderLines.id, status: orderLines.status, deliveredAt: shipments.deliveredAt })
     .from(orderLines)

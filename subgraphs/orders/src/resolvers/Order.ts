@@ -1,6 +1,18 @@
 import { money } from '@marketplace/runtime';
 import type { OrderResolvers } from '../__generated__/resolvers-types';
 import { orderAsSeenBy } from '../access';
+import type { Loaders } from '../loaders';
+import type { OrderParent } from '../mappers';
+
+/**
+ * The sum of the lines the viewer sees. A store sees the amounts of its own lines only: the
+ * order's whole subtotal would tell it what the other stores sold.
+ */
+async function subtotalSeen(o: OrderParent, loaders: Loaders): Promise<number> {
+  if (!o.viewerSellerId) return o.subtotal;
+  const lines = await loaders.linesByOrderId.load(o.id);
+  return lines.filter((l) => l.sellerId === o.viewerSellerId).reduce((sum, l) => sum + l.unitPrice * l.quantity, 0);
+}
 
 export const Order: OrderResolvers = {
   __resolveReference: async (ref, { identity, loaders }) => orderAsSeenBy(identity, loaders, await loaders.orderById.load(ref.id)),
@@ -13,9 +25,9 @@ export const Order: OrderResolvers = {
     postalCode: o.shipPostalCode,
     country: o.shipCountry,
   }),
-  subtotal: (o) => money(o.subtotal, o.currencyCode),
+  subtotal: async (o, _args, { loaders }) => money(await subtotalSeen(o, loaders), o.currencyCode),
   shippingCost: (o) => money(o.shippingCost, o.currencyCode),
-  total: (o) => money(o.total, o.currencyCode),
+  total: async (o, _args, { loaders }) => money(o.viewerSellerId ? (await subtotalSeen(o, loaders)) + o.shippingCost : o.total, o.currencyCode),
   lines: async (o, _args, { loaders }) => {
     const lines = await loaders.linesByOrderId.load(o.id);
     return o.viewerSellerId ? lines.filter((l) => l.sellerId === o.viewerSellerId) : lines;

@@ -261,7 +261,7 @@ export type ProductStatus =
   | 'ACTIVE'
   /** Withdrawn from sale: seen only by its seller and operators. */
   | 'ARCHIVED'
-  /** Being prepared: seen only by its seller and operators, not for sale. */
+  /** Being prepared, never listed yet: seen only by its seller and operators, not for sale. */
   | 'DRAFT';
 
 /** One purchasable version of a product, with its own SKU and price. */
@@ -385,7 +385,7 @@ export type UpdateProductInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   /** New image URLs, main image first, replacing the current ones. */
   images?: InputMaybe<Array<Scalars['String']['input']>>;
-  /** New lifecycle state: ACTIVE lists it, DRAFT or ARCHIVED withdraws it from sale. */
+  /** New lifecycle state: ACTIVE lists it, ARCHIVED withdraws it from sale; DRAFT only while it has never been listed (INVALID_STATE otherwise). */
   status?: InputMaybe<ProductStatus>;
   /** New display name. */
   title?: InputMaybe<Scalars['String']['input']>;
@@ -450,7 +450,7 @@ export type UserErrorCode =
   | 'INVALID_REFRESH_TOKEN'
   /** The object is not in a state that allows this (e.g. cancelling a shipped order). */
   | 'INVALID_STATE'
-  /** The referenced object does not exist or is not the caller's. */
+  /** The referenced object does not exist (or is not visible to the caller, like a draft); acting on someone else's object is FORBIDDEN instead. */
   | 'NOT_FOUND'
   /** The payment was declined or could not be processed. */
   | 'PAYMENT_DECLINED'

@@ -275,7 +275,7 @@ export type UserErrorCode =
   | 'INVALID_REFRESH_TOKEN'
   /** The object is not in a state that allows this (e.g. cancelling a shipped order). */
   | 'INVALID_STATE'
-  /** The referenced object does not exist or is not the caller's. */
+  /** The referenced object does not exist (or is not visible to the caller, like a draft); acting on someone else's object is FORBIDDEN instead. */
   | 'NOT_FOUND'
   /** The payment was declined or could not be processed. */
   | 'PAYMENT_DECLINED'
