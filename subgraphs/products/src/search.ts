@@ -3,7 +3,7 @@
  * (`Seller.products`) are the same thing, a `ProductSearch`, answered lazily: the page, the total
  * and the facets are each one statement, run only when the client selects them.
  */
-import { badUserInput, decodeCursor, encodeCursor, isId, notImplemented, pageSize } from '@marketplace/runtime';
+import { badUserInput, decodeCursor, encodeCursor, isId, pageSize } from '@marketplace/runtime';
 import { and, asc, count, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { ProductFilter, ProductSort, ProductStatus } from './__generated__/resolvers-types';
 import type { Db } from './db/client';
@@ -16,8 +16,11 @@ export interface ProductSearch {
   priceMin: number | null;
   priceMax: number | null;
   sellerId: string | null;
+  /** Filters on products' copies of inventory's stock and reviews' ratings (projections.ts). */
+  inStock: boolean | null;
+  minRating: number | null;
   statuses: ProductStatus[];
-  sort: Exclude<ProductSort, 'RATING_DESC'>;
+  sort: ProductSort;
   size: number;
   /** Where the page starts: the sort value and id of the previous page's last edge. */
   after: { value: string | number; id: string } | null;
@@ -46,14 +49,12 @@ export function productSearch(args: {
   sellerId?: string | null;
 }): ProductSearch {
   const filter = args.filter ?? {};
-  if (filter.inStock != null) throw notImplemented('The inStock filter (discovery milestone)');
-  if (filter.minRating != null) throw notImplemented('The minRating filter (discovery milestone)');
-  if (args.sort === 'RATING_DESC') throw notImplemented('Sorting by rating (discovery milestone)');
   const text = args.query?.trim() || null;
   if (text && text.length > 200) throw badUserInput('query must be at most 200 characters.');
   for (const [name, value] of [['priceMin', filter.priceMin], ['priceMax', filter.priceMax]] as const) {
     if (value != null && (!Number.isSafeInteger(value) || value < 0)) throw badUserInput(`${name} must be a non-negative integer.`);
   }
+  if (filter.minRating != null && !(filter.minRating >= 1 && filter.minRating <= 5)) throw badUserInput('minRating must be 1 to 5.');
   if (filter.brands && filter.brands.length > 50) throw badUserInput('At most 50 brands.');
   const sort = args.sort ?? (text ? 'RELEVANCE' : 'NEWEST');
   if (sort === 'RELEVANCE' && !text) throw badUserInput('RELEVANCE needs a query.');
@@ -65,6 +66,8 @@ export function productSearch(args: {
     priceMin: filter.priceMin ?? null,
     priceMax: filter.priceMax ?? null,
     sellerId: args.sellerId ?? filter.sellerId ?? null,
+    inStock: filter.inStock ?? null,
+    minRating: filter.minRating ?? null,
     statuses: args.statuses ?? ['ACTIVE'],
     sort,
     size: pageSize(args.first),
@@ -94,6 +97,8 @@ function conditions(search: ProductSearch, without?: 'category' | 'brands' | 'pr
     if (search.priceMin != null) parts.push(gte(products.minPrice, search.priceMin));
     if (search.priceMax != null) parts.push(lte(products.minPrice, search.priceMax));
   }
+  if (search.inStock != null) parts.push(eq(products.inStock, search.inStock));
+  if (search.minRating != null) parts.push(gte(products.ratingAverage, search.minRating));
   if (search.text) parts.push(sql`${products.search} @@ ${tsQuery(search.text)}`);
   return and(...parts)!;
 }
@@ -107,6 +112,9 @@ function ordering(search: ProductSearch) {
       return { keys: [products.minPrice, products.id], dir: 'asc' as const };
     case 'PRICE_DESC':
       return { keys: [products.minPrice, products.id], dir: 'desc' as const };
+    case 'RATING_DESC':
+      // Unrated products have 0, below every rating: last.
+      return { keys: [products.ratingAverage, products.id], dir: 'desc' as const };
     case 'RELEVANCE':
       return { keys: [rankOf(search.text!), products.id], dir: 'desc' as const };
   }
@@ -119,6 +127,8 @@ function cursorValues(search: ProductSearch, row: ProductRow, rank: number | nul
     case 'PRICE_ASC':
     case 'PRICE_DESC':
       return [search.sort, row.minPrice, row.id];
+    case 'RATING_DESC':
+      return [search.sort, row.ratingAverage, row.id];
     case 'RELEVANCE':
       return [search.sort, rank, row.id];
   }
@@ -133,7 +143,7 @@ function cursorPosition(sort: ProductSearch['sort'], values: unknown[]): NonNull
     isId(id) &&
     (sort === 'NEWEST'
       ? typeof value === 'string' && !Number.isNaN(Date.parse(value))
-      : sort === 'RELEVANCE'
+      : sort === 'RELEVANCE' || sort === 'RATING_DESC'
         ? typeof value === 'number' && Number.isFinite(value)
         : Number.isSafeInteger(value));
   if (!valid) throw badUserInput('after is not a cursor of this list and sort.');
@@ -144,7 +154,7 @@ function cursorPosition(sort: ProductSearch['sort'], values: unknown[]): NonNull
 function afterCondition(search: ProductSearch): SQL | undefined {
   if (!search.after) return undefined;
   const { value, id } = search.after;
-  const type = sql.raw(search.sort === 'NEWEST' ? 'timestamptz' : search.sort === 'RELEVANCE' ? 'float8' : 'bigint');
+  const type = sql.raw(search.sort === 'NEWEST' ? 'timestamptz' : search.sort === 'RELEVANCE' || search.sort === 'RATING_DESC' ? 'float8' : 'bigint');
   const { keys, dir } = ordering(search);
   const op = sql.raw(dir === 'desc' ? '<' : '>');
   return sql`(${keys[0]}, ${keys[1]}) ${op} (${value}::${type}, ${id}::uuid)`;
