@@ -7,9 +7,10 @@
  * `<subgraph>:<outbox id>`): an owner writes one entity's events in the order of its changes, so a
  * value only replaces an older one. Redelivered, reordered or already-rebuilt events change nothing.
  */
-import { consumeEvents, type DomainEvent } from '@marketplace/runtime';
+import { consumeEvents, createDatabase, type DomainEvent } from '@marketplace/runtime';
 import { and, asc, inArray, sql } from 'drizzle-orm';
-import { db, type Tx } from './db/client';
+import type { Tx } from './db/client';
+import * as tables from './db/schema';
 import { products, variantStock } from './db/schema';
 
 export interface StockValue {
@@ -43,20 +44,28 @@ function newestBy<T extends { version: number }>(values: T[], key: (value: T) =>
 }
 
 /**
+ * Locks the rows of these products for the rest of the transaction, in id order like every writer
+ * of the copies (so they never deadlock); answers the ids the catalog has.
+ */
+async function lockProducts(tx: Tx, productIds: string[]): Promise<Set<string>> {
+  const locked = await tx
+    .select({ id: products.id })
+    .from(products)
+    .where(inArray(products.id, [...new Set(productIds)]))
+    .orderBy(asc(products.id))
+    .for('no key update');
+  return new Set(locked.map((p) => p.id));
+}
+
+/**
  * Copies variants' availability and recomputes their products' `in_stock`. The products' rows are
- * locked first (in id order), so two writers touching one product take turns and the second sees
- * the first's variants. Variants of products the catalog does not have are ignored.
+ * locked first, so two writers touching one product take turns and the second sees the first's
+ * variants. Variants of products the catalog does not have are ignored.
  */
 export async function applyStock(tx: Tx, values: StockValue[]): Promise<void> {
   const newest = newestBy(values, (v) => v.variantId);
   if (newest.length === 0) return;
-  const locked = await tx
-    .select({ id: products.id })
-    .from(products)
-    .where(inArray(products.id, [...new Set(newest.map((v) => v.productId))]))
-    .orderBy(asc(products.id))
-    .for('no key update');
-  const known = new Set(locked.map((p) => p.id));
+  const known = await lockProducts(tx, newest.map((v) => v.productId));
   const rows = newest.filter((v) => known.has(v.productId));
   if (rows.length === 0) return;
   await tx
@@ -81,9 +90,10 @@ export async function refreshInStock(tx: Tx, productIds: string[]): Promise<void
 }
 
 /** Copies products' ratings, each only over an older one (the version check is part of the UPDATE). */
-export async function applyRatings(tx: Tx | typeof db, values: RatingValue[]): Promise<void> {
+export async function applyRatings(tx: Tx, values: RatingValue[]): Promise<void> {
   const newest = newestBy(values, (v) => v.productId);
   if (newest.length === 0) return;
+  await lockProducts(tx, newest.map((v) => v.productId));
   const rows = newest.map((v) => sql`(${v.productId}::uuid, ${v.count}::int, ${v.sum}::bigint, ${v.version}::bigint)`);
   await tx.execute(sql`
     update ${products} as p
@@ -108,8 +118,13 @@ interface RatingChanged {
   sum: number;
 }
 
-/** Follows the owners' events as durable consumer groups: every products instance shares the work. */
+/**
+ * Follows the owners' events as durable consumer groups: every products instance shares the work.
+ * A small pool of its own keeps this work apart from the requests' pool (and their statement count).
+ */
 export function startProjections() {
+  const database = createDatabase(tables, { max: 2, countStatements: false });
+  const { db } = database;
   const stock = consumeEvents({
     topic: 'stock.changed',
     group: 'products-stock',
@@ -128,17 +143,20 @@ export function startProjections() {
     topic: 'rating.changed',
     group: 'products-ratings',
     handler: (events) =>
-      applyRatings(
-        db,
-        events.map((event) => {
-          const { productId, count, sum } = event.payload as unknown as RatingChanged;
-          return { productId, count, sum, version: outboxPosition(event) };
-        }),
+      db.transaction((tx) =>
+        applyRatings(
+          tx,
+          events.map((event) => {
+            const { productId, count, sum } = event.payload as unknown as RatingChanged;
+            return { productId, count, sum, version: outboxPosition(event) };
+          }),
+        ),
       ),
   });
   return {
     async stop() {
       await Promise.all([stock.stop(), ratings.stop()]);
+      await database.close();
     },
   };
 }

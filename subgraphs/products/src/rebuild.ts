@@ -5,6 +5,7 @@
  * Until it finishes, the `inStock` / `minRating` filters see a partial copy.
  */
 import { callInternal, logger, type SnapshotPage } from '@marketplace/runtime';
+import { asc } from 'drizzle-orm';
 import { db } from './db/client';
 import { products, variantStock } from './db/schema';
 import { applyRatings, applyStock } from './projections';
@@ -29,6 +30,8 @@ async function copyPages<T>(
 
 export async function rebuildProjections(): Promise<{ variants: number; ratedProducts: number }> {
   await db.transaction(async (tx) => {
+    // Rows locked in id order first, as the projections lock them.
+    await tx.select({ id: products.id }).from(products).orderBy(asc(products.id)).for('no key update');
     await tx.delete(variantStock);
     await tx.update(products).set({ inStock: false, ratingAverage: 0, ratingCount: 0, ratingVersion: 0 });
   });
@@ -40,7 +43,7 @@ export async function rebuildProjections(): Promise<{ variants: number; ratedPro
   const ratedProducts = await copyPages(
     (after) => callInternal('reviews', 'ratingSnapshot', { afterProductId: after, limit: PAGE_SIZE }),
     (item) => item.productId,
-    (page) => applyRatings(db, page.items.map((item) => ({ ...item, version: page.version }))),
+    (page) => db.transaction((tx) => applyRatings(tx, page.items.map((item) => ({ ...item, version: page.version })))),
   );
   logger.info({ variants, ratedProducts }, 'projections rebuilt');
   return { variants, ratedProducts };

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../src/db/client';
 import { products } from '../src/index';
-import { applyRatings, applyStock, type StockValue } from '../src/projections';
+import { applyRatings, applyStock, type RatingValue, type StockValue } from '../src/projections';
 
 let server: RunningServer;
 const seller = asSeller(randomUUID(), randomUUID());
@@ -55,6 +55,7 @@ const stock = (variant: number, available: number, version: number): StockValue 
   version,
 });
 const applyStockAlone = (...values: StockValue[]) => db.transaction((tx) => applyStock(tx, values));
+const applyRatingsAlone = (...values: RatingValue[]) => db.transaction((tx) => applyRatings(tx, values));
 
 describe("products' copy of stock", () => {
   it('keeps the newest value of each variant, whatever comes again or late', async () => {
@@ -90,15 +91,15 @@ describe("products' copy of stock", () => {
 
 describe("products' copy of ratings", () => {
   it('keeps the newest rating, whatever comes again or late', async () => {
-    await applyRatings(db, [{ productId: product.id, count: 2, sum: 9, version: 5 }]);
+    await applyRatingsAlone({ productId: product.id, count: 2, sum: 9, version: 5 });
     expect(await search({ minRating: 4.5 })).toBe(1);
-    await applyRatings(db, [{ productId: product.id, count: 1, sum: 4, version: 3 }]);
-    await applyRatings(db, [{ productId: product.id, count: 2, sum: 9, version: 5 }]);
+    await applyRatingsAlone({ productId: product.id, count: 1, sum: 4, version: 3 });
+    await applyRatingsAlone({ productId: product.id, count: 2, sum: 9, version: 5 });
     expect(await search({ minRating: 4.5 })).toBe(1);
-    await applyRatings(db, [
+    await applyRatingsAlone(
       { productId: product.id, count: 4, sum: 12, version: 9 },
       { productId: product.id, count: 3, sum: 11, version: 8 },
-    ]);
+    );
     expect(await search({ minRating: 3.1 })).toBe(0);
     expect(await search({ minRating: 3 })).toBe(1);
   });
