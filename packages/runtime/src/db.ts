@@ -15,15 +15,23 @@ export interface Database<TSchema extends Record<string, unknown>> {
 /** A drizzle database over a postgres.js pool. Each subgraph passes its own tables (in its own Postgres schema). */
 export function createDatabase<TSchema extends Record<string, unknown>>(
   schema: TSchema,
-  opts: { url?: string; max?: number } = {},
+  opts: {
+    url?: string;
+    max?: number;
+    /** False for a pool of background work (event projections): its statements are no request's, so not counted. */
+    countStatements?: boolean;
+  } = {},
 ): Database<TSchema> {
   const sql = postgres(opts.url ?? config.databaseUrl, {
     max: opts.max ?? Number(process.env.DB_POOL_SIZE ?? 10),
     onnotice: () => {},
-    debug: (_connection, query) => {
-      // The driver's own type lookup on a new pool connection is not a statement of ours.
-      if (!query.includes('pg_catalog.pg_type')) sqlStatements.count++;
-    },
+    debug:
+      opts.countStatements === false
+        ? undefined
+        : (_connection, query) => {
+            // The driver's own type lookup on a new pool connection is not a statement of ours.
+            if (!query.includes('pg_catalog.pg_type')) sqlStatements.count++;
+          },
   });
   return { db: drizzle(sql, { schema }), sql, close: () => sql.end({ timeout: 5 }) };
 }

@@ -44,6 +44,16 @@ export interface ShippingAddress {
   country: string;
 }
 
+/**
+ * One page of an owner's data in id order, for rebuilding another subgraph's copy of it. `version`
+ * is the owner's outbox position the page is consistent with: the page holds every change whose
+ * event is at or below it and none above, so the copy keeps whichever is newer, page or event.
+ */
+export interface SnapshotPage<T> {
+  version: number;
+  items: T[];
+}
+
 export interface InternalApi {
   users: {
     /** One of the user's own addresses; null when unknown or someone else's. */
@@ -100,6 +110,18 @@ export interface InternalApi {
     restockReturned: {
       input: { orderId: string; lines: { variantId: string; quantity: number }[]; idempotencyKey: string };
       output: { status: 'RESTOCKED' };
+    };
+    /** Units available per variant inventory knows, after `afterVariantId`, at most `limit` (≤ 5000). */
+    stockSnapshot: {
+      input: { afterVariantId: string | null; limit: number };
+      output: SnapshotPage<{ variantId: string; productId: string; available: number }>;
+    };
+  };
+  reviews: {
+    /** Published review count and rating sum per reviewed product, after `afterProductId`, at most `limit` (≤ 5000). */
+    ratingSnapshot: {
+      input: { afterProductId: string | null; limit: number };
+      output: SnapshotPage<{ productId: string; count: number; sum: number }>;
     };
   };
 }

@@ -1,7 +1,7 @@
 import { isId, mountInternalRoutes, type HttpApp } from '@marketplace/runtime';
 import { db } from './db/client';
 import { commitReservation, releaseReservation, reserveStock, restockReturned, shipReservedStock } from './reservations';
-import { availableByVariant } from './stock';
+import { availableByVariant, stockSnapshot } from './stock';
 
 /** Operations other subgraphs call (contracts in runtime's internal-api.ts). */
 export function mountInternal(app: HttpApp): void {
@@ -16,5 +16,6 @@ export function mountInternal(app: HttpApp): void {
     releaseReservation,
     shipReservedStock,
     restockReturned,
+    stockSnapshot: ({ afterVariantId, limit }) => stockSnapshot(db, isId(afterVariantId) ? afterVariantId : null, limit),
   });
 }

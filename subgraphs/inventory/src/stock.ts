@@ -95,3 +95,30 @@ export async function availableByVariant(db: Db, variantIds: string[]): Promise<
     .groupBy(stockLevels.variantId);
   return new Map(rows.map((r) => [r.variantId, r.available]));
 }
+
+const MAX_SNAPSHOT_PAGE = 5000;
+
+/**
+ * A page of every variant's available units in variant id order, with the outbox position it is
+ * consistent with (runtime's `SnapshotPage`), for rebuilding products' copy of stock.
+ */
+export function stockSnapshot(db: Db, afterVariantId: string | null, limit: number) {
+  return db.transaction(async (tx) => {
+    // Every stock change updates stock_levels before writing its event: this waits for the changes
+    // in flight and holds back new ones for the page, so the events numbered up to the position
+    // read next are all in the page, and none after it.
+    await tx.execute(sql`lock table ${stockLevels} in share mode`);
+    const [position] = await tx.execute<{ version: string }>(
+      sql`select coalesce(pg_sequence_last_value(pg_get_serial_sequence('inventory.outbox', 'id')::regclass), 0) as version`,
+    );
+    const items = await tx
+      .select({ variantId: inventoryItems.variantId, productId: inventoryItems.productId, available: totalAvailable })
+      .from(inventoryItems)
+      .leftJoin(stockLevels, eq(stockLevels.variantId, inventoryItems.variantId))
+      .where(afterVariantId ? gt(inventoryItems.variantId, afterVariantId) : undefined)
+      .groupBy(inventoryItems.variantId)
+      .orderBy(asc(inventoryItems.variantId))
+      .limit(Math.min(Math.max(Math.trunc(limit) || 1, 1), MAX_SNAPSHOT_PAGE));
+    return { version: Number(position!.version), items };
+  });
+}

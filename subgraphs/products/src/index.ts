@@ -2,6 +2,7 @@ import { defineSubgraph } from '@marketplace/runtime';
 import { createContext } from './context';
 import { database } from './db/client';
 import { mountInternal } from './internal';
+import { startProjections } from './projections';
 import { resolvers } from './resolvers';
 
 export const { definition: products, migrate } = defineSubgraph({
@@ -9,6 +10,7 @@ export const { definition: products, migrate } = defineSubgraph({
   resolvers,
   createContext,
   routes: mountInternal,
+  background: startProjections,
   database,
   migrationsFolder: new URL('../drizzle', import.meta.url),
 });

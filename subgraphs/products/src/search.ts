@@ -3,7 +3,7 @@
  * (`Seller.products`) are the same thing, a `ProductSearch`, answered lazily: the page, the total
  * and the facets are each one statement, run only when the client selects them.
  */
-import { badUserInput, decodeCursor, encodeCursor, isId, notImplemented, pageSize } from '@marketplace/runtime';
+import { badUserInput, decodeCursor, encodeCursor, isId, pageSize } from '@marketplace/runtime';
 import { and, asc, count, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { ProductFilter, ProductSort, ProductStatus } from './__generated__/resolvers-types';
 import type { Db } from './db/client';
@@ -16,13 +16,31 @@ export interface ProductSearch {
   priceMin: number | null;
   priceMax: number | null;
   sellerId: string | null;
+  /** Filters on products' copies of inventory's stock and reviews' ratings (projections.ts). */
+  inStock: boolean | null;
+  minRating: number | null;
   statuses: ProductStatus[];
-  sort: Exclude<ProductSort, 'RATING_DESC'>;
+  sort: ProductSort;
   size: number;
   /** Where the page starts: the sort value and id of the previous page's last edge. */
   after: { value: string | number; id: string } | null;
   /** Results fetched so far, shared by the connection's fields. */
-  memo: { page?: Promise<{ row: ProductRow; rank: number | null }[]> };
+  memo: {
+    page?: Promise<{ row: ProductRow; rank: number | null }[]>;
+    summary?: Promise<SearchSummary>;
+  };
+}
+
+export interface FacetCount {
+  value: string;
+  label: string;
+  count: number;
+}
+
+/** A search's total and facets, computed together. */
+export interface SearchSummary {
+  total: number;
+  facets: { categories: FacetCount[]; brands: FacetCount[]; priceRanges: { min: number; max: number | null; count: number }[] };
 }
 
 /** Price facet buckets in minor units: [min, max), the last open-ended. */
@@ -46,14 +64,12 @@ export function productSearch(args: {
   sellerId?: string | null;
 }): ProductSearch {
   const filter = args.filter ?? {};
-  if (filter.inStock != null) throw notImplemented('The inStock filter (discovery milestone)');
-  if (filter.minRating != null) throw notImplemented('The minRating filter (discovery milestone)');
-  if (args.sort === 'RATING_DESC') throw notImplemented('Sorting by rating (discovery milestone)');
   const text = args.query?.trim() || null;
   if (text && text.length > 200) throw badUserInput('query must be at most 200 characters.');
   for (const [name, value] of [['priceMin', filter.priceMin], ['priceMax', filter.priceMax]] as const) {
     if (value != null && (!Number.isSafeInteger(value) || value < 0)) throw badUserInput(`${name} must be a non-negative integer.`);
   }
+  if (filter.minRating != null && !(filter.minRating >= 1 && filter.minRating <= 5)) throw badUserInput('minRating must be 1 to 5.');
   if (filter.brands && filter.brands.length > 50) throw badUserInput('At most 50 brands.');
   const sort = args.sort ?? (text ? 'RELEVANCE' : 'NEWEST');
   if (sort === 'RELEVANCE' && !text) throw badUserInput('RELEVANCE needs a query.');
@@ -65,6 +81,8 @@ export function productSearch(args: {
     priceMin: filter.priceMin ?? null,
     priceMax: filter.priceMax ?? null,
     sellerId: args.sellerId ?? filter.sellerId ?? null,
+    inStock: filter.inStock ?? null,
+    minRating: filter.minRating ?? null,
     statuses: args.statuses ?? ['ACTIVE'],
     sort,
     size: pageSize(args.first),
@@ -76,26 +94,34 @@ export function productSearch(args: {
 const tsQuery = (text: string) => sql`websearch_to_tsquery('english', ${text})`;
 const rankOf = (text: string) => sql<number>`ts_rank(${products.search}, ${tsQuery(text)})::float8`;
 
-/** Conditions of a search; `without` leaves one filter out (a facet ignores its own filter). */
-function conditions(search: ProductSearch, without?: 'category' | 'brands' | 'price'): SQL {
-  const parts: (SQL | undefined)[] = [inArray(products.status, search.statuses)];
+/**
+ * Conditions of a search: those every count shares, and the three that facets leave out in turn
+ * (a facet ignores its own filter). Absent filters are `true`.
+ */
+function conditionParts(search: ProductSearch): { shared: SQL; category: SQL; brands: SQL; price: SQL } {
+  const shared: (SQL | undefined)[] = [inArray(products.status, search.statuses)];
   // A malformed id names nothing: the result is empty, not an error.
-  if (search.sellerId) parts.push(isId(search.sellerId) ? eq(products.sellerId, search.sellerId) : sql`false`);
-  if (search.categoryId && without !== 'category') {
-    parts.push(
-      isId(search.categoryId)
-        ? sql`${products.categoryId} in (select ${categories.id} from ${categories}
-            where ${categories.id} = ${search.categoryId} or ${categories.path} @> array[${search.categoryId}]::uuid[])`
-        : sql`false`,
-    );
-  }
-  if (search.brands?.length && without !== 'brands') parts.push(inArray(products.brand, search.brands));
-  if (without !== 'price') {
-    if (search.priceMin != null) parts.push(gte(products.minPrice, search.priceMin));
-    if (search.priceMax != null) parts.push(lte(products.minPrice, search.priceMax));
-  }
-  if (search.text) parts.push(sql`${products.search} @@ ${tsQuery(search.text)}`);
-  return and(...parts)!;
+  if (search.sellerId) shared.push(isId(search.sellerId) ? eq(products.sellerId, search.sellerId) : sql`false`);
+  if (search.inStock != null) shared.push(eq(products.inStock, search.inStock));
+  if (search.minRating != null) shared.push(gte(products.ratingAverage, search.minRating));
+  if (search.text) shared.push(sql`${products.search} @@ ${tsQuery(search.text)}`);
+  const category = !search.categoryId
+    ? sql`true`
+    : isId(search.categoryId)
+      ? sql`${products.categoryId} in (select ${categories.id} from ${categories}
+          where ${categories.id} = ${search.categoryId} or ${categories.path} @> array[${search.categoryId}]::uuid[])`
+      : sql`false`;
+  const brands = search.brands?.length ? inArray(products.brand, search.brands) : sql`true`;
+  const price = and(
+    search.priceMin != null ? gte(products.minPrice, search.priceMin) : undefined,
+    search.priceMax != null ? lte(products.minPrice, search.priceMax) : undefined,
+  ) ?? sql`true`;
+  return { shared: and(...shared)!, category, brands, price };
+}
+
+function conditions(search: ProductSearch): SQL {
+  const { shared, category, brands, price } = conditionParts(search);
+  return and(shared, category, brands, price)!;
 }
 
 /** Sort keys: every sort ends with the id, so the order is total and keyset cursors are stable. */
@@ -107,6 +133,9 @@ function ordering(search: ProductSearch) {
       return { keys: [products.minPrice, products.id], dir: 'asc' as const };
     case 'PRICE_DESC':
       return { keys: [products.minPrice, products.id], dir: 'desc' as const };
+    case 'RATING_DESC':
+      // Unrated products have 0, below every rating: last.
+      return { keys: [products.ratingAverage, products.id], dir: 'desc' as const };
     case 'RELEVANCE':
       return { keys: [rankOf(search.text!), products.id], dir: 'desc' as const };
   }
@@ -119,6 +148,8 @@ function cursorValues(search: ProductSearch, row: ProductRow, rank: number | nul
     case 'PRICE_ASC':
     case 'PRICE_DESC':
       return [search.sort, row.minPrice, row.id];
+    case 'RATING_DESC':
+      return [search.sort, row.ratingAverage, row.id];
     case 'RELEVANCE':
       return [search.sort, rank, row.id];
   }
@@ -133,7 +164,7 @@ function cursorPosition(sort: ProductSearch['sort'], values: unknown[]): NonNull
     isId(id) &&
     (sort === 'NEWEST'
       ? typeof value === 'string' && !Number.isNaN(Date.parse(value))
-      : sort === 'RELEVANCE'
+      : sort === 'RELEVANCE' || sort === 'RATING_DESC'
         ? typeof value === 'number' && Number.isFinite(value)
         : Number.isSafeInteger(value));
   if (!valid) throw badUserInput('after is not a cursor of this list and sort.');
@@ -144,7 +175,7 @@ function cursorPosition(sort: ProductSearch['sort'], values: unknown[]): NonNull
 function afterCondition(search: ProductSearch): SQL | undefined {
   if (!search.after) return undefined;
   const { value, id } = search.after;
-  const type = sql.raw(search.sort === 'NEWEST' ? 'timestamptz' : search.sort === 'RELEVANCE' ? 'float8' : 'bigint');
+  const type = sql.raw(search.sort === 'NEWEST' ? 'timestamptz' : search.sort === 'RELEVANCE' || search.sort === 'RATING_DESC' ? 'float8' : 'bigint');
   const { keys, dir } = ordering(search);
   const op = sql.raw(dir === 'desc' ? '<' : '>');
   return sql`(${keys[0]}, ${keys[1]}) ${op} (${value}::${type}, ${id}::uuid)`;
@@ -180,45 +211,70 @@ export async function searchPageInfo(db: Db, search: ProductSearch) {
 }
 
 export async function searchTotalCount(db: Db, search: ProductSearch): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(products).where(conditions(search));
-  return row!.n;
+  return (await searchSummary(db, search)).total;
 }
 
 export async function searchFacets(db: Db, search: ProductSearch) {
-  const n = sql<number>`count(*)::int`;
-  const [byCategory, byBrand, [prices]] = await Promise.all([
-    db
-      .select({ value: categories.id, label: categories.name, count: n })
-      .from(products)
-      .innerJoin(categories, eq(categories.id, products.categoryId))
-      .where(conditions(search, 'category'))
-      .groupBy(categories.id, categories.name)
-      .orderBy(desc(n), asc(categories.name))
-      .limit(FACET_SIZE),
-    db
-      .select({ value: products.brand, label: products.brand, count: n })
-      .from(products)
-      .where(conditions(search, 'brands'))
-      .groupBy(products.brand)
-      .orderBy(desc(n), asc(products.brand))
-      .limit(FACET_SIZE),
-    db
-      .select(
-        Object.fromEntries(
-          PRICE_BUCKETS.map(([min, max], i) => [
-            `b${i}`,
-            sql<number>`(count(*) filter (where ${products.minPrice} >= ${min}${max === null ? sql`` : sql` and ${products.minPrice} < ${max}`}))::int`,
-          ]),
-        ),
+  const { facets } = await searchSummary(db, search);
+  return facets;
+}
+
+/** Grouping sets of the summary, by their GROUPING() bit mask (a bit set: that column not grouped). */
+const BY_CATEGORY = 0b011;
+const BY_BRAND = 0b101;
+const BY_PRICE = 0b110;
+
+/**
+ * The total and the three facets in one statement, so the matching products are read once: each
+ * facet counts the rows that pass the other two facets' filters, the total those passing all.
+ */
+function searchSummary(db: Db, search: ProductSearch): Promise<SearchSummary> {
+  search.memo.summary ??= (async () => {
+    const { shared, category, brands, price } = conditionParts(search);
+    const bucket = sql.join(
+      [
+        sql`case`,
+        ...PRICE_BUCKETS.slice(0, -1).map(([, max], i) => sql`when ${products.minPrice} < ${sql.raw(String(max))} then ${sql.raw(String(i))}`),
+        sql`else ${sql.raw(String(PRICE_BUCKETS.length - 1))} end`,
+      ],
+      sql` `,
+    );
+    const rows = await db.execute<{ grouping: number; category_id: string | null; category_name: string | null; brand: string | null; bucket: number | null; n: number }>(sql`
+      with counts as (
+        select grouping(${products.categoryId}, ${products.brand}, bucket)::int as grouping,
+               ${products.categoryId} as category_id, ${products.brand} as brand, bucket,
+               count(*) filter (where ${brands} and ${price})::int as by_category,
+               count(*) filter (where ${category} and ${price})::int as by_brand,
+               count(*) filter (where ${category} and ${brands})::int as by_price,
+               count(*) filter (where ${category} and ${brands} and ${price})::int as total
+        from ${products} cross join lateral (select ${bucket} as bucket) as priced
+        where ${shared}
+        group by grouping sets ((${products.categoryId}), (${products.brand}), (bucket), ())
+      ), facet_counts as (
+        select grouping, category_id, brand, bucket,
+               case grouping when ${BY_CATEGORY} then by_category when ${BY_BRAND} then by_brand when ${BY_PRICE} then by_price else total end as n
+        from counts
       )
-      .from(products)
-      .where(conditions(search, 'price')),
-  ]);
-  return {
-    categories: byCategory,
-    brands: byBrand,
-    priceRanges: PRICE_BUCKETS.map(([min, max], i) => ({ min, max, count: Number(prices?.[`b${i}`] ?? 0) })).filter((b) => b.count > 0),
-  };
+      select f.grouping, f.category_id, ${categories.name} as category_name, f.brand, f.bucket, f.n
+      from facet_counts f left join ${categories} on ${categories.id} = f.category_id
+      where f.n > 0 or f.grouping = 7
+      order by f.grouping, f.n desc, ${categories.name}, f.brand`);
+    const of = (grouping: number) => rows.filter((r) => r.grouping === grouping);
+    const byBucket = new Map(of(BY_PRICE).map((r) => [r.bucket, r.n]));
+    return {
+      total: of(0b111)[0]?.n ?? 0,
+      facets: {
+        categories: of(BY_CATEGORY)
+          .slice(0, FACET_SIZE)
+          .map((r) => ({ value: r.category_id!, label: r.category_name!, count: r.n })),
+        brands: of(BY_BRAND)
+          .slice(0, FACET_SIZE)
+          .map((r) => ({ value: r.brand!, label: r.brand!, count: r.n })),
+        priceRanges: PRICE_BUCKETS.map(([min, max], i) => ({ min, max, count: byBucket.get(i) ?? 0 })).filter((b) => b.count > 0),
+      },
+    };
+  })();
+  return search.memo.summary;
 }
 
 const SUGGESTION_LIMIT = 20;
@@ -239,7 +295,8 @@ export async function suggestions(db: Db, prefix: string, first: number): Promis
     .select()
     .from(products)
     .where(and(active, sql`${lowerTitle} like ${pattern}`))
-    .orderBy(asc(lowerTitle), asc(products.id))
+    // `using ~<~` is the prefix index's own order (text_pattern_ops): the scan stops after `first` rows.
+    .orderBy(sql`${lowerTitle} using ~<~`, asc(products.id))
     .limit(first);
   if (prefixed.length === first) return prefixed;
   const close = await db

@@ -4,6 +4,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { ModerationDecision, UserError } from './__generated__/resolvers-types';
 import type { Db } from './db/client';
 import { reviewHelpfulVotes, reviews, type ReviewRow, type ReviewStatus } from './db/schema';
+import { recordRatingChange } from './ratings';
 
 export type ReviewOutcome = { review: ReviewRow; userErrors: [] } | { review: null; userErrors: UserError[] };
 
@@ -19,11 +20,15 @@ const DECIDED_STATUS: Record<ModerationDecision, ReviewStatus> = { APPROVE: 'PUB
  */
 export async function moderateReview(db: Db, reviewId: string, decision: ModerationDecision): Promise<ReviewOutcome> {
   if (!isId(reviewId)) return notFound();
-  const [decided] = await db
-    .update(reviews)
-    .set({ status: DECIDED_STATUS[decision], moderatedAt: sql`now()`, updatedAt: sql`now()` })
-    .where(and(eq(reviews.id, reviewId), eq(reviews.status, 'PENDING_MODERATION')))
-    .returning();
+  const decided = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(reviews)
+      .set({ status: DECIDED_STATUS[decision], moderatedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(and(eq(reviews.id, reviewId), eq(reviews.status, 'PENDING_MODERATION')))
+      .returning();
+    if (row?.status === 'PUBLISHED') await recordRatingChange(tx, row.productId);
+    return row;
+  });
   if (decided) return succeeded(decided);
   const [existing] = await db.select({ status: reviews.status }).from(reviews).where(eq(reviews.id, reviewId));
   if (!existing) return notFound();

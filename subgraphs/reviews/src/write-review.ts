@@ -4,6 +4,7 @@ import type { UserErrorCode, WriteReviewInput } from './__generated__/resolvers-
 import type { Db } from './db/client';
 import { purchases, REVIEW_BODY_MAX, REVIEW_TITLE_MAX, reviews } from './db/schema';
 import { moderationReasons } from './moderation';
+import { recordRatingChange } from './ratings';
 import type { ReviewOutcome } from './review-actions';
 
 /**
@@ -28,22 +29,28 @@ export async function writeReview(db: Db, authorId: string, input: WriteReviewIn
     .where(and(eq(purchases.customerId, authorId), eq(purchases.productId, input.productId)))
     .limit(1);
   const flagged = moderationReasons(title, body);
+  const status = flagged.length ? 'PENDING_MODERATION' : 'PUBLISHED';
   try {
-    const [review] = await db
-      .insert(reviews)
-      .values({
-        productId: input.productId,
-        sellerId: product!.sellerId,
-        authorId,
-        rating: input.rating,
-        title,
-        body,
-        verifiedPurchase: Boolean(bought),
-        status: flagged.length ? 'PENDING_MODERATION' : 'PUBLISHED',
-      })
-      .returning();
-    if (flagged.length) logger.info({ reviewId: review!.id, flagged }, 'review held for moderation');
-    return { review: review!, userErrors: [] };
+    // A published review changes the product's rating: its event is written with it.
+    const review = await db.transaction(async (tx) => {
+      const [written] = await tx
+        .insert(reviews)
+        .values({
+          productId: input.productId,
+          sellerId: product!.sellerId,
+          authorId,
+          rating: input.rating,
+          title,
+          body,
+          verifiedPurchase: Boolean(bought),
+          status,
+        })
+        .returning();
+      if (status === 'PUBLISHED') await recordRatingChange(tx, input.productId);
+      return written!;
+    });
+    if (flagged.length) logger.info({ reviewId: review.id, flagged }, 'review held for moderation');
+    return { review, userErrors: [] };
   } catch (err) {
     if (uniqueViolation(err) === 'reviews_author_product_unique') {
       return { review: null, userErrors: [userError('ALREADY_REVIEWED', 'You already reviewed this product.', ['input', 'productId'])] };

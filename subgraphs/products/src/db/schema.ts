@@ -2,8 +2,10 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   char,
+  boolean,
   check,
   customType,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -65,9 +67,20 @@ export const products = productsSchema.table(
     ),
     createdAt: instant('created_at').notNull().defaultNow(),
     updatedAt: instant('updated_at').notNull().defaultNow(),
+    // Copies of what other subgraphs own, for filters and sorts (kept by projections.ts from their
+    // events, rebuilt by `pnpm rebuild:projections`). Never shown as such: the owners answer the fields.
+    /** Some variant has units available (inventory's `stock.changed`, via `variant_stock`). */
+    inStock: boolean('in_stock').notNull().default(false),
+    /** Average of the published reviews; 0 while unrated, so unrated products sort last (reviews' `rating.changed`). */
+    ratingAverage: doublePrecision('rating_average').notNull().default(0),
+    ratingCount: integer('rating_count').notNull().default(0),
+    /** Reviews' outbox position of the rating copied here: an older or redelivered event changes nothing. */
+    ratingVersion: bigint('rating_version', { mode: 'number' }).notNull().default(0),
   },
   (t) => [
     index('products_search_idx').using('gin', t.search),
+    // NULLS FIRST is what ORDER BY … DESC means; the planner only uses an index whose null order matches.
+    index('products_status_rating_idx').on(t.status, t.ratingAverage.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('products_status_created_idx').on(t.status, t.createdAt.desc(), t.id.desc()),
     index('products_status_price_idx').on(t.status, t.minPrice, t.id),
     index('products_seller_created_idx').on(t.sellerId, t.createdAt.desc(), t.id.desc()),
@@ -98,6 +111,23 @@ export const variants = productsSchema.table(
     index('variants_product_idx').on(t.productId, t.position),
     check('variants_price_positive', sql`${t.price} > 0`),
   ],
+);
+
+/**
+ * Units available per variant, copied from inventory's `stock.changed` events: what
+ * `products.in_stock` is computed from. `version` is inventory's outbox position of the copied
+ * value; inventory writes a variant's events in the order of its changes (its stock rows are
+ * locked), so a lower version is older news and is ignored.
+ */
+export const variantStock = productsSchema.table(
+  'variant_stock',
+  {
+    variantId: uuid('variant_id').primaryKey(),
+    productId: uuid('product_id').notNull(),
+    available: integer('available').notNull(),
+    version: bigint('version', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('variant_stock_product_idx').on(t.productId)],
 );
 
 export type CategoryRow = typeof categories.$inferSelect;

@@ -4,3 +4,4 @@ import * as tables from './schema';
 export const database = createDatabase(tables);
 export const db = database.db;
 export type Db = typeof db;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { outboxTable } from '@marketplace/runtime';
 import {
   boolean,
   check,
@@ -104,3 +105,6 @@ export const purchases = reviewsSchema.table(
   },
   (t) => [primaryKey({ columns: [t.customerId, t.productId, t.orderId] })],
 );
+
+/** Domain events (`rating.changed`), published by the outbox relay. */
+export const outbox = outboxTable(reviewsSchema);
