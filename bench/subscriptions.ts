@@ -10,7 +10,7 @@
  * Linux only (reads the gateway's memory with `ps`).
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
@@ -43,13 +43,20 @@ function subscribeRaw(url: string, payload: object, onNext: (message: string) =>
   });
 }
 
-/** Resident memory (MiB) of the gateway process of the graph started by startGraph. */
-function gatewayRssMiB(groupId: number): number {
-  const lines = execFileSync('ps', ['-eo', 'pgid=,rss=,args='], { encoding: 'utf8' }).split('\n');
-  const gateway = lines.map((l) => l.trim().split(/\s+/)).find(([pgid, , ...args]) => Number(pgid) === groupId && args.join(' ').includes('gateway/src/main.ts'));
+/** The gateway process of the graph started by startGraph (scripts/start.ts leads its group). */
+function gatewayPid(groupId: number): number {
+  const lines = execFileSync('ps', ['-eo', 'pid=,pgid=,args='], { encoding: 'utf8' }).split('\n');
+  const gateway = lines.map((l) => l.trim().split(/\s+/)).find(([, pgid, ...args]) => Number(pgid) === groupId && args.join(' ').includes('gateway/src/main.ts'));
   if (!gateway) throw new Error('gateway process not found');
-  return Math.round(Number(gateway[1]) / 1024);
+  return Number(gateway[0]);
 }
+
+const rssMiB = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
+/** CPU time (user + system) the process has used, in ms. */
+const cpuMs = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (100 Hz)
+};
 
 async function main() {
   const loadBefore = loadavg()[0]!.toFixed(1);
@@ -73,7 +80,8 @@ async function main() {
     const variantId = product.variants[0].id as string;
     const setStock = (onHand: number) => graph.request('SetStock', { variantId, warehouseId: warehouse.id, onHand }, seller);
     await setStock(1000);
-    const rssBefore = gatewayRssMiB(graph.pid);
+    const gateway = gatewayPid(graph.pid);
+    const rssBefore = rssMiB(gateway);
 
     // Per round, when each subscriber received its event (ms, performance.now()).
     const received: number[][] = Array.from({ length: ROUNDS }, () => []);
@@ -94,14 +102,16 @@ async function main() {
       await new Promise((r) => setTimeout(r, 200));
     }
     const { subscriptions } = await health();
-    const rssWith = gatewayRssMiB(graph.pid);
+    const rssWith = rssMiB(gateway);
     console.log(`${subscriptions.clients} subscribers on ${subscriptions.upstreamSources} upstream source(s); gateway RSS ${rssBefore} → ${rssWith} MiB`);
 
     const latencies: number[] = [];
     const mutationMs: number[] = [];
     const firsts: number[] = [];
+    const gatewayCpu: number[] = [];
     for (round = 0; round < ROUNDS; round++) {
       await new Promise((r) => setTimeout(r, 500));
+      const cpuBefore = cpuMs(gateway);
       const sentAt = performance.now();
       await setStock(900 - round);
       mutationMs.push(performance.now() - sentAt);
@@ -109,10 +119,13 @@ async function main() {
         if (waited > 30_000) throw new Error(`round ${round}: only ${received[round]!.length} of ${SUBSCRIBERS} events arrived`);
         await new Promise((r) => setTimeout(r, 10));
       }
+      gatewayCpu.push(cpuMs(gateway) - cpuBefore);
       const times = received[round]!.map((t) => t - sentAt);
       latencies.push(...times);
       firsts.push(Math.min(...times));
-      console.log(`round ${round + 1}: first event after ${Math.min(...times).toFixed(0)} ms, all ${times.length} within ${Math.max(...times).toFixed(0)} ms`);
+      console.log(
+        `round ${round + 1}: first event after ${Math.min(...times).toFixed(0)} ms, all ${times.length} within ${Math.max(...times).toFixed(0)} ms; gateway CPU ${gatewayCpu.at(-1)} ms`,
+      );
     }
     latencies.sort((a, b) => a - b);
     mutationMs.sort((a, b) => a - b);
@@ -129,6 +142,7 @@ async function main() {
       `| event latency from sending \`setStock\` to each client, p50 / p95 / p99 | ${p50} / ${p95} / ${p99} ms |`,
       `| the same to the first client to hear of it (the pipeline without the fan-out), median | ${percentile(firsts, 50).toFixed(0)} ms |`,
       `| \`setStock\` response time alone, median | ${percentile(mutationMs, 50).toFixed(0)} ms |`,
+      `| gateway CPU time per change (completing it once, sending it ${SUBSCRIBERS} times), median | ${percentile(gatewayCpu.sort((a, b) => a - b), 50).toFixed(0)} ms |`,
       `| gateway RSS before / with the subscribers | ${rssBefore} / ${rssWith} MiB |`,
       `| events with errors | ${errors} |`,
       '',

@@ -19,6 +19,7 @@ import {
 } from '@marketplace/runtime';
 import { GraphQLError, print, type DocumentNode, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../context';
+import { ClientStream } from './client-stream';
 import type { PlannedSubscription, SubscriptionPlanner } from './planning';
 import type { UpstreamConnections } from './upstream';
 
@@ -40,10 +41,6 @@ export interface SubscriptionRequest {
   apiKeySecret?: string;
 }
 
-interface Subscriber {
-  push(result: ExecutionResult): void;
-  end(): void;
-}
 
 /** What identical subscriptions share: the same rights give the same events. */
 function rightsOf(identity: Identity): string {
@@ -67,7 +64,7 @@ function stableJson(value: unknown): string {
 }
 
 class UpstreamSource {
-  readonly subscribers = new Set<Subscriber>();
+  readonly subscribers = new Set<ClientStream<ExecutionResult>>();
   private ended = false;
   private readonly primaryEvents: Repeater<ExecutionResult>;
 
@@ -212,23 +209,23 @@ export class SubscriptionSources {
     const rightsIdentity = planned.sameForEveryone ? ANONYMOUS : request.identity;
     const key = [text, request.operationName ?? '', stableJson(request.variables), rightsOf(rightsIdentity)].join('\n');
 
-    return new Repeater<ExecutionResult>(async (push, stop) => {
-      let source = this.sources.get(key);
-      if (!source || source.isEnded) {
-        const created: UpstreamSource = new UpstreamSource(planned, { ...request, rightsIdentity }, this.deps, () => {
-          if (this.sources.get(key) === created) this.sources.delete(key);
-        });
-        source = created;
-        this.sources.set(key, source);
-      }
-      const subscriber: Subscriber = { push: (result) => void push(result), end: () => stop() };
-      source.subscribers.add(subscriber);
-      this.clients++;
-      await stop;
+    let source = this.sources.get(key);
+    if (!source || source.isEnded) {
+      const created: UpstreamSource = new UpstreamSource(planned, { ...request, rightsIdentity }, this.deps, () => {
+        if (this.sources.get(key) === created) this.sources.delete(key);
+      });
+      source = created;
+      this.sources.set(key, source);
+    }
+    const joined = source;
+    const stream = new ClientStream<ExecutionResult>(CLIENT_QUEUE, () => {
       this.clients--;
-      source.subscribers.delete(subscriber);
-      if (source.subscribers.size === 0) source.end();
-    }, new SlidingBuffer(CLIENT_QUEUE));
+      joined.subscribers.delete(stream);
+      if (joined.subscribers.size === 0) joined.end();
+    });
+    joined.subscribers.add(stream);
+    this.clients++;
+    return stream;
   }
 
   stats(): { clients: number; upstreamSources: number } {
