@@ -8,7 +8,7 @@
  * Results are printed and appended to bench/results/checkout.md.
  */
 import { appendFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { percentile, pool, startGraph, type RunningGraph } from './support';
 
@@ -30,7 +30,11 @@ async function shoppers(graph: RunningGraph, count: number) {
   });
 }
 
+/** The machine is shared: the load average says how much of it the run had. */
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+
 async function main() {
+  const loadBefore = load();
   const graph = await startGraph({ PASSWORD_HASH_COST: 'test' });
   try {
     const admin = (await graph.request('Login', { email: 'admin@marketplace.local', password: 'admin-password' })).login.accessToken;
@@ -82,7 +86,7 @@ async function main() {
     latencies.sort((a, b) => a - b);
 
     const report = [
-      `## ${new Date().toISOString()} — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'})`,
+      `## ${new Date().toISOString()} — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), load average ${loadBefore} before, ${load()} after`,
       `- A. ${CONTENDERS} buyers for ${UNITS} units: ${sold} confirmed, ${refused} INSUFFICIENT_STOCK, ${outcomes.length - sold - refused} other; available afterwards ${left}; oversold ${Math.max(0, sold - UNITS)}.`,
       `  All ${CONTENDERS} answered in ${secondsA.toFixed(2)} s: ${(sold / secondsA).toFixed(0)} confirmed checkouts/s, ${(CONTENDERS / secondsA).toFixed(0)} checkouts answered/s.`,
       `- B. ${UNCONTENDED} checkouts, ${CONCURRENCY} concurrent, no contention: ${confirmedB.filter(Boolean).length} confirmed in ${secondsB.toFixed(2)} s (${(UNCONTENDED / secondsB).toFixed(0)}/s); latency p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms.`,
