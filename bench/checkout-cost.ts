@@ -1,6 +1,6 @@
 /**
  * `pnpm bench:checkout-cost` — the deterministic cost of one checkout: SQL statements sent by all
- * six subgraphs and HTTP requests received by the gateway and subgraphs (by path), for a buyer
+ * six subgraphs (event consumers' work included) and HTTP requests received by the gateway and subgraphs (by path), for a buyer
  * checking out one cart line. The graph runs in this process (scripts/stack.ts) so that one
  * statement counter and one request listener see every process's share.
  * Uses BENCH_DATABASE_URL (recreated) and REDIS_URL, like `pnpm bench:checkout`.
@@ -12,6 +12,7 @@ import { appendFileSync } from 'node:fs';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ecommerce_bench';
 const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 5);
+const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
 // Read by the runtime's config when it is first imported, below.
 process.env.DATABASE_URL = DATABASE_URL;
 process.env.LOG_LEVEL ??= 'warn';
@@ -70,9 +71,13 @@ try {
       token,
     );
     await request('AddToCart', { variantId, quantity: 1 }, token);
+    // Event consumers work after the fact (reviews records the purchase): let the earlier steps'
+    // work finish before counting, and this checkout's land before the count is read.
+    await settle();
     const statementsBefore = sqlStatements.count;
     received.clear();
     const outcome = await request('Checkout', { input: { idempotencyKey: randomUUID(), shippingAddressId: address.addAddress.address.id, paymentToken: 'tok_visa' } }, token);
+    await settle();
     if (outcome.checkout.order?.status !== 'CONFIRMED') throw new Error(`checkout not confirmed: ${JSON.stringify(outcome.checkout)}`);
     // The first checkout warms connections and caches; it is not counted.
     if (i > 0) perCheckout.push({ statements: sqlStatements.count - statementsBefore, requests: new Map(received) });
