@@ -182,6 +182,15 @@ async function storedOutcome(tx: Tx, orderId: string, requested: string[]): Prom
 
 export async function commitReservation({ orderId }: Input<'commitReservation'>): Promise<Output<'commitReservation'>> {
   if (!isId(orderId)) return { status: 'EXPIRED' };
+  // The usual case in one statement: a live reservation becomes permanent. The row lock it takes
+  // orders it after a sweep that got there first, and the condition is checked again after that
+  // sweep commits, so an expired reservation is never committed.
+  const [committed] = await db
+    .update(reservations)
+    .set({ status: 'COMMITTED', updatedAt: sql`now()` })
+    .where(and(eq(reservations.orderId, orderId), eq(reservations.status, 'ACTIVE'), sql`${reservations.expiresAt} > now()`))
+    .returning({ orderId: reservations.orderId });
+  if (committed) return { status: 'COMMITTED' };
   return db.transaction(async (tx) => {
     // Locked, so the sweeper cannot expire it between our look and our change.
     const reservation = await lockReservation(tx, orderId);
