@@ -9,6 +9,7 @@ import { and, asc, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm'
 import { db, type Tx } from './db/client';
 import { reservationLines, reservations, restocks, type ReservationLineRow } from './db/schema';
 import { levelAvailable, lockStock, type LockedLevel } from './locked-stock';
+import { availableByVariant } from './stock';
 
 type Operation<O extends keyof InternalApi['inventory']> = InternalApi['inventory'][O];
 type Input<O extends keyof InternalApi['inventory']> = Operation<O>['input'];
@@ -147,6 +148,14 @@ export async function reserveStock(input: Input<'reserveStock'>): Promise<Output
         .onConflictDoNothing()
         .returning({ expiresAt: reservations.expiresAt });
       if (!created) return storedOutcome(tx, orderId, [...wanted.keys()]);
+
+      // Sold out already? Then say so without queueing for the stock locks: when many buyers want
+      // the last units, most of them end here. A look without locks can only miss units being
+      // given back at this instant (an answer as of the moment it looked); units are handed out
+      // only under the locks below, so this never sells what is not there.
+      const availableNow = await availableByVariant(tx, [...wanted.keys()].filter(isId));
+      const soldOut = [...wanted].filter(([variantId, quantity]) => (availableNow.get(variantId) ?? 0) < quantity).map(([variantId]) => variantId);
+      if (soldOut.length > 0) throw new InsufficientStock(soldOut);
 
       const stock = await lockStock(tx, [...wanted.keys()].filter(isId));
       const allocations: { orderId: string; variantId: string; warehouseId: string; quantity: number }[] = [];
