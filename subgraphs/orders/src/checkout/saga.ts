@@ -9,7 +9,7 @@
  * can run again after a crash without doing anything twice; `recovery.ts` does exactly that for
  * checkouts whose process died.
  */
-import { badUserInput, callInternal, isId, logger, recordEvents, type ShippingAddress } from '@marketplace/runtime';
+import { badUserInput, callInternal, isId, logger, recordEvents, type NewEvent, type ShippingAddress } from '@marketplace/runtime';
 import { and, eq, inArray } from 'drizzle-orm';
 import { createHash, randomUUID } from 'node:crypto';
 import type { CheckoutInput, ShippingSpeed } from '../__generated__/resolvers-types';
@@ -225,25 +225,26 @@ async function payAndConfirm(row: CheckoutRow): Promise<{ checkout: CheckoutRow;
     await callInternal('payments', 'voidPayment', { orderId: row.orderId });
     return { checkout: await closeOrder(row, 'CANCELLED', 'INSUFFICIENT_STOCK', 'The items were released before payment completed.') };
   }
+  // The purchase, for those who follow it (verified reviews, co-purchases).
+  const purchase: NewEvent = {
+    topic: 'order.confirmed',
+    key: row.orderId,
+    payload: {
+      orderId: row.orderId,
+      customerId: row.customerId,
+      lines: plan.lines.map((l) => ({ productId: l.productId, sellerId: l.sellerId, quantity: l.quantity })),
+    },
+  };
   return db.transaction(async (tx) => {
     const [order] = await tx.select().from(orders).where(eq(orders.id, row.orderId)).for('update');
     let confirmed: ConfirmedOrder | undefined;
     if (order!.status === 'PENDING_PAYMENT') {
       const lines = await tx.update(orderLines).set({ status: 'CONFIRMED' }).where(eq(orderLines.orderId, row.orderId)).returning();
-      confirmed = { order: await transitionOrder(tx, order!, 'CONFIRMED', lines), lines: lines.sort((a, b) => a.position - b.position) };
+      const confirmedOrder = await transitionOrder(tx, order!, 'CONFIRMED', lines, undefined, [purchase]);
+      confirmed = { order: confirmedOrder, lines: lines.sort((a, b) => a.position - b.position) };
+    } else {
+      await recordEvents(tx, outbox, [purchase]);
     }
-    // The purchase, for those who follow it (verified reviews, co-purchases).
-    await recordEvents(tx, outbox, [
-      {
-        topic: 'order.confirmed',
-        key: row.orderId,
-        payload: {
-          orderId: row.orderId,
-          customerId: row.customerId,
-          lines: plan.lines.map((l) => ({ productId: l.productId, sellerId: l.sellerId, quantity: l.quantity })),
-        },
-      },
-    ]);
     // What was bought leaves the cart; anything added meanwhile stays.
     await tx.delete(cartLines).where(inArray(cartLines.id, plan.lines.map((l) => l.cartLineId)));
     return { checkout: await updateCheckout(tx, row, { state: 'CONFIRMED', paymentToken: null }), confirmed };
