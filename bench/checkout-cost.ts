@@ -2,16 +2,19 @@
  * `pnpm bench:checkout-cost` — the deterministic cost of one checkout: SQL statements sent by all
  * six subgraphs (event consumers' work included) and HTTP requests received by the gateway and subgraphs (by path), for a buyer
  * checking out one cart line. The graph runs in this process (scripts/stack.ts) so that one
- * statement counter and one request listener see every process's share.
+ * statement counter and one request listener see every process's share. Also the CPU one
+ * checkout costs when nothing else of the graph is running (this process, the client included,
+ * and the Postgres backends), less sensitive than throughput to what else the machine runs.
  * Uses BENCH_DATABASE_URL (recreated) and REDIS_URL, like `pnpm bench:checkout`.
  */
 import { subscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ecommerce_bench';
-const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 5);
+const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 20);
 const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
 // Read by the runtime's config when it is first imported, below.
 process.env.DATABASE_URL = DATABASE_URL;
@@ -22,6 +25,8 @@ const { ensureDevKeys, recreateDatabase, sqlStatements } = await import('@market
 const { migrateAll } = await import('../scripts/migrate');
 const { startStack } = await import('../scripts/stack');
 const { op } = await import('../scripts/contract');
+const { processCpuSeconds } = await import('./support');
+const postgres = (await import('postgres')).default;
 
 /** Requests received by every HTTP server of this process, by server and path (`inventory /internal/reserveStock`). */
 const received = new Map<string, number>();
@@ -33,6 +38,15 @@ subscribe('http.server.request.start', (message) => {
   const where = `${serverByPort.get(request.socket.localPort ?? 0) ?? '?'} ${path}`;
   received.set(where, (received.get(where) ?? 0) + 1);
 });
+
+/** CPU seconds of this process (the whole graph and this client) and of the Postgres backends serving the database. */
+const admin = postgres(DATABASE_URL, { max: 1, onnotice: () => {} });
+const databaseName = new URL(DATABASE_URL).pathname.slice(1);
+async function cpuSeconds() {
+  const backends = await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${databaseName} and pid <> pg_backend_pid()`;
+  const { user, system } = process.cpuUsage();
+  return { graph: (user + system) / 1e6, postgres: backends.reduce((total, b) => total + processCpuSeconds(b.pid), 0) };
+}
 
 await ensureDevKeys();
 await recreateDatabase(DATABASE_URL);
@@ -61,7 +75,7 @@ try {
   const variantId = product.variants[0].id;
   await request('SetStock', { variantId, warehouseId: warehouse.id, onHand: 1000 }, seller);
 
-  const perCheckout: { statements: number; requests: Map<string, number> }[] = [];
+  const perCheckout: { statements: number; requests: Map<string, number>; graphCpu: number; postgresCpu: number }[] = [];
   for (let i = 0; i <= CHECKOUTS; i++) {
     const reg = await request('Register', { input: { email: `${randomUUID()}@cost.test`, password: 'bench-password', name: 'Buyer' } });
     const token = reg.register.accessToken;
@@ -74,27 +88,46 @@ try {
     // Event consumers work after the fact (reviews records the purchase): let the earlier steps'
     // work finish before counting, and this checkout's land before the count is read.
     await settle();
+    const cpuBefore = await cpuSeconds();
     const statementsBefore = sqlStatements.count;
     received.clear();
     const outcome = await request('Checkout', { input: { idempotencyKey: randomUUID(), shippingAddressId: address.addAddress.address.id, paymentToken: 'tok_visa' } }, token);
     await settle();
+    const cpuAfter = await cpuSeconds();
     if (outcome.checkout.order?.status !== 'CONFIRMED') throw new Error(`checkout not confirmed: ${JSON.stringify(outcome.checkout)}`);
     // The first checkout warms connections and caches; it is not counted.
-    if (i > 0) perCheckout.push({ statements: sqlStatements.count - statementsBefore, requests: new Map(received) });
+    if (i > 0) {
+      perCheckout.push({
+        statements: sqlStatements.count - statementsBefore,
+        requests: new Map(received),
+        graphCpu: cpuAfter.graph - cpuBefore.graph,
+        postgresCpu: cpuAfter.postgres - cpuBefore.postgres,
+      });
+    }
   }
 
-  const statements = [...new Set(perCheckout.map((c) => c.statements))];
+  // Periodic work (the reservation sweeper, checkout recovery) sometimes lands in a checkout's
+  // window: the most common count is the checkout's own.
+  const counts = perCheckout.map((c) => c.statements);
+  const mostCommon = [...new Set(counts)].sort((a, b) => counts.filter((n) => n === b).length - counts.filter((n) => n === a).length)[0]!;
   const requests = perCheckout[perCheckout.length - 1]!.requests;
   const hops = [...requests.values()].reduce((a, b) => a + b, 0);
+  const meanMs = (values: number[]) => ((values.reduce((a, b) => a + b, 0) / values.length) * 1000).toFixed(1);
+  const graphCpu = meanMs(perCheckout.map((c) => c.graphCpu));
+  const postgresCpu = meanMs(perCheckout.map((c) => c.postgresCpu));
   const report = [
     `## ${new Date().toISOString()} — cost of one checkout (one cart line), \`pnpm bench:checkout-cost\``,
-    `- SQL statements per checkout (all subgraphs): ${statements.join(' / ')} over ${CHECKOUTS} checkouts.`,
+    `- SQL statements per checkout (all subgraphs): ${mostCommon} (${counts.filter((n) => n === mostCommon).length} of ${CHECKOUTS} checkouts; range ${Math.min(...counts)}–${Math.max(...counts)}).`,
     `- HTTP requests per checkout: ${hops} — ${[...requests].map(([path, n]) => `${path} ×${n}`).join(', ')}.`,
+    `- CPU per checkout, one at a time (mean of ${CHECKOUTS}): graph and client ${graphCpu} ms, Postgres ${postgresCpu} ms; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}.`,
     '',
   ].join('\n');
   console.log(report);
   if (process.env.BENCH_WRITE_RESULTS !== '0') appendFileSync(new URL('./results/checkout.md', import.meta.url), `${report}\n`);
 } finally {
   await stack.stop();
+  await admin.end();
 }
 process.exit(0);

@@ -27,7 +27,7 @@ export interface RunningGraph {
 const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
 /** User + system CPU seconds of a process (0 once it is gone), from /proc. */
-function processCpuSeconds(pid: number): number {
+export function processCpuSeconds(pid: number): number {
   try {
     // Fields after the parenthesised command name; utime and stime are the 14th and 15th fields.
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
