@@ -8,7 +8,7 @@
  * Results are printed and appended to bench/results/checkout.md.
  */
 import { appendFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { percentile, pool, startGraph, type RunningGraph } from './support';
 
@@ -30,7 +30,17 @@ async function shoppers(graph: RunningGraph, count: number) {
   });
 }
 
+/** CPU milliseconds per checkout between two readings, graph processes and Postgres apart. */
+function cpuPer(before: { graph: number; postgres: number }, after: { graph: number; postgres: number }, checkouts: number): string {
+  const ms = (seconds: number) => ((seconds * 1000) / checkouts).toFixed(1);
+  return `${ms(after.graph - before.graph + after.postgres - before.postgres)} ms (graph ${ms(after.graph - before.graph)}, Postgres ${ms(after.postgres - before.postgres)})`;
+}
+
+/** The machine is shared: the load average says how much of it the run had. */
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+
 async function main() {
+  const loadBefore = load();
   const graph = await startGraph({ PASSWORD_HASH_COST: 'test' });
   try {
     const admin = (await graph.request('Login', { email: 'admin@marketplace.local', password: 'admin-password' })).login.accessToken;
@@ -57,9 +67,11 @@ async function main() {
     const contenders = await shoppers(graph, CONTENDERS);
     const hot = await newVariant(UNITS);
     await pool(contenders, 32, (b) => graph.request('AddToCart', { variantId: hot.variantId, quantity: 1 }, b.token));
+    const cpuBeforeA = await graph.cpuSeconds();
     const startedA = performance.now();
     const outcomes = await Promise.all(contenders.map((b) => checkout(b)));
     const secondsA = (performance.now() - startedA) / 1000;
+    const cpuA = cpuPer(cpuBeforeA, await graph.cpuSeconds(), CONTENDERS);
     const sold = outcomes.filter((o) => o.checkout.order?.status === 'CONFIRMED').length;
     const refused = outcomes.filter((o) => o.checkout.userErrors[0]?.code === 'INSUFFICIENT_STOCK').length;
     const page = await graph.request('ProductPage', { id: hot.productId });
@@ -71,6 +83,7 @@ async function main() {
     const variants = await pool(buyers, 16, () => newVariant(10));
     await pool(buyers, 32, (b, i) => graph.request('AddToCart', { variantId: variants[i]!.variantId, quantity: 1 }, b.token));
     const latencies: number[] = [];
+    const cpuBeforeB = await graph.cpuSeconds();
     const startedB = performance.now();
     const confirmedB = await pool(buyers, CONCURRENCY, async (b) => {
       const t = performance.now();
@@ -79,13 +92,14 @@ async function main() {
       return o.checkout.order?.status === 'CONFIRMED';
     });
     const secondsB = (performance.now() - startedB) / 1000;
+    const cpuB = cpuPer(cpuBeforeB, await graph.cpuSeconds(), UNCONTENDED);
     latencies.sort((a, b) => a - b);
 
     const report = [
-      `## ${new Date().toISOString()} — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'})`,
+      `## ${new Date().toISOString()} — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), load average ${loadBefore} before, ${load()} after`,
       `- A. ${CONTENDERS} buyers for ${UNITS} units: ${sold} confirmed, ${refused} INSUFFICIENT_STOCK, ${outcomes.length - sold - refused} other; available afterwards ${left}; oversold ${Math.max(0, sold - UNITS)}.`,
-      `  All ${CONTENDERS} answered in ${secondsA.toFixed(2)} s: ${(sold / secondsA).toFixed(0)} confirmed checkouts/s, ${(CONTENDERS / secondsA).toFixed(0)} checkouts answered/s.`,
-      `- B. ${UNCONTENDED} checkouts, ${CONCURRENCY} concurrent, no contention: ${confirmedB.filter(Boolean).length} confirmed in ${secondsB.toFixed(2)} s (${(UNCONTENDED / secondsB).toFixed(0)}/s); latency p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms.`,
+      `  All ${CONTENDERS} answered in ${secondsA.toFixed(2)} s: ${(sold / secondsA).toFixed(0)} confirmed checkouts/s, ${(CONTENDERS / secondsA).toFixed(0)} checkouts answered/s. CPU per checkout: ${cpuA}.`,
+      `- B. ${UNCONTENDED} checkouts, ${CONCURRENCY} concurrent, no contention: ${confirmedB.filter(Boolean).length} confirmed in ${secondsB.toFixed(2)} s (${(UNCONTENDED / secondsB).toFixed(0)}/s); latency p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms. CPU per checkout: ${cpuB}.`,
       '',
     ].join('\n');
     console.log(report);

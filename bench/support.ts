@@ -1,10 +1,15 @@
 /**
  * Benchmark plumbing: the whole graph as separate processes (`scripts/start.ts`, as in
- * production) on ports of its own, against a database of its own that is recreated per run.
+ * production) on ports of its own (BENCH_BASE_PORT and the six after it), against a database of
+ * its own (BENCH_DATABASE_URL) that is recreated per run. On a shared machine throughput depends
+ * on what else runs; the CPU time the graph and its Postgres backends spend per checkout does not
+ * (much), so runs report both.
  */
 import { recreateDatabase, REPO_ROOT } from '@marketplace/runtime';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import postgres from 'postgres';
 import { op } from '../scripts/contract';
 import { graphql } from '../scripts/graphql-client';
 
@@ -16,7 +21,36 @@ export interface RunningGraph {
   /** The process group of the graph's processes (scripts/start.ts leads it). */
   pid: number;
   request<T = any>(operation: string, variables?: Record<string, unknown>, token?: string): Promise<T>;
+  /** CPU seconds used so far by the graph's processes and by the Postgres backends serving its database. */
+  cpuSeconds(): Promise<{ graph: number; postgres: number }>;
   stop(): Promise<void>;
+}
+
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+/** User + system CPU seconds of a process (0 once it is gone), from /proc. */
+export function processCpuSeconds(pid: number): number {
+  try {
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th fields.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** Pids of the processes in a process group. */
+function processGroup(pgid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[2]) === pgid;
+      } catch {
+        return false;
+      }
+    });
 }
 
 export async function startGraph(env: Record<string, string> = {}): Promise<RunningGraph> {
@@ -33,6 +67,8 @@ export async function startGraph(env: Record<string, string> = {}): Promise<Runn
     detached: true,
   });
   const base = `http://127.0.0.1:${BASE_PORT}`;
+  const admin = postgres(BENCH_DATABASE_URL, { max: 1, onnotice: () => {} });
+  const databaseName = new URL(BENCH_DATABASE_URL).pathname.slice(1);
   for (let waited = 0; ; waited += 250) {
     if (child.exitCode !== null) throw new Error('the graph exited while starting');
     if (waited > 120_000) throw new Error('the graph did not become healthy');
@@ -47,7 +83,13 @@ export async function startGraph(env: Record<string, string> = {}): Promise<Runn
       if (res.errors?.length) throw new Error(`${operation}: ${JSON.stringify(res.errors)}`);
       return res.data as any;
     },
+    async cpuSeconds() {
+      const backends = await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${databaseName} and pid <> pg_backend_pid()`;
+      const sum = (pids: number[]) => pids.reduce((total, pid) => total + processCpuSeconds(pid), 0);
+      return { graph: sum(processGroup(child.pid!)), postgres: sum(backends.map((b) => b.pid)) };
+    },
     async stop() {
+      await admin.end();
       process.kill(-child.pid!, 'SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
     },

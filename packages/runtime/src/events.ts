@@ -53,12 +53,17 @@ const STREAM_MAX_LENGTH = 100_000;
 
 type Writer = Pick<PostgresJsDatabase<Record<string, unknown>>, 'insert' | 'execute'>;
 
-/** Records events in the caller's transaction; they are published once it commits. */
+const channelOfOutbox = new WeakMap<OutboxTable, string>();
+
+/**
+ * Records events in the caller's transaction; they are published once it commits. One statement:
+ * the insert runs as a data-modifying CTE of the NOTIFY that wakes the relay (also sent at commit).
+ */
 export async function recordEvents(tx: Writer, outbox: OutboxTable, events: NewEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await tx.insert(outbox).values(events);
-  const schemaName = getTableConfig(outbox).schema!;
-  await tx.execute(drizzleSql`select pg_notify(${notifyChannel(schemaName)}, '')`);
+  let channel = channelOfOutbox.get(outbox);
+  if (!channel) channelOfOutbox.set(outbox, (channel = notifyChannel(getTableConfig(outbox).schema!)));
+  await tx.execute(drizzleSql`with recorded as (${tx.insert(outbox).values(events).getSQL()}) select pg_notify(${channel}, '')`);
 }
 
 export interface Relay {

@@ -9,6 +9,7 @@ import { and, asc, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm'
 import { db, type Tx } from './db/client';
 import { reservationLines, reservations, restocks, type ReservationLineRow } from './db/schema';
 import { levelAvailable, lockStock, type LockedLevel } from './locked-stock';
+import { availableByVariant } from './stock';
 
 type Operation<O extends keyof InternalApi['inventory']> = InternalApi['inventory'][O];
 type Input<O extends keyof InternalApi['inventory']> = Operation<O>['input'];
@@ -148,6 +149,14 @@ export async function reserveStock(input: Input<'reserveStock'>): Promise<Output
         .returning({ expiresAt: reservations.expiresAt });
       if (!created) return storedOutcome(tx, orderId, [...wanted.keys()]);
 
+      // Sold out already? Then say so without queueing for the stock locks: when many buyers want
+      // the last units, most of them end here. A look without locks can only miss units being
+      // given back at this instant (an answer as of the moment it looked); units are handed out
+      // only under the locks below, so this never sells what is not there.
+      const availableNow = await availableByVariant(tx, [...wanted.keys()].filter(isId));
+      const soldOut = [...wanted].filter(([variantId, quantity]) => (availableNow.get(variantId) ?? 0) < quantity).map(([variantId]) => variantId);
+      if (soldOut.length > 0) throw new InsufficientStock(soldOut);
+
       const stock = await lockStock(tx, [...wanted.keys()].filter(isId));
       const allocations: { orderId: string; variantId: string; warehouseId: string; quantity: number }[] = [];
       const short: string[] = [];
@@ -182,6 +191,15 @@ async function storedOutcome(tx: Tx, orderId: string, requested: string[]): Prom
 
 export async function commitReservation({ orderId }: Input<'commitReservation'>): Promise<Output<'commitReservation'>> {
   if (!isId(orderId)) return { status: 'EXPIRED' };
+  // The usual case in one statement: a live reservation becomes permanent. The row lock it takes
+  // orders it after a sweep that got there first, and the condition is checked again after that
+  // sweep commits, so an expired reservation is never committed.
+  const [committed] = await db
+    .update(reservations)
+    .set({ status: 'COMMITTED', updatedAt: sql`now()` })
+    .where(and(eq(reservations.orderId, orderId), eq(reservations.status, 'ACTIVE'), sql`${reservations.expiresAt} > now()`))
+    .returning({ orderId: reservations.orderId });
+  if (committed) return { status: 'COMMITTED' };
   return db.transaction(async (tx) => {
     // Locked, so the sweeper cannot expire it between our look and our change.
     const reservation = await lockReservation(tx, orderId);

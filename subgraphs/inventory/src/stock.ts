@@ -1,5 +1,5 @@
 import { and, asc, eq, exists, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import type { Db } from './db/client';
+import type { Db, Tx } from './db/client';
 import { DEFAULT_LOW_STOCK_THRESHOLD, inventoryItems, stockLevels, warehouses, type StockLevelRow, type WarehouseRow } from './db/schema';
 
 /** A variant's stock summed over warehouses, with the store it belongs to (null: never stocked). */
@@ -86,7 +86,7 @@ export async function productsInStock(db: Db, productIds: string[]): Promise<Set
 }
 
 /** Units available per variant, from the stock levels alone; variants never stocked are absent. */
-export async function availableByVariant(db: Db, variantIds: string[]): Promise<Map<string, number>> {
+export async function availableByVariant(db: Db | Tx, variantIds: string[]): Promise<Map<string, number>> {
   if (!variantIds.length) return new Map();
   const rows = await db
     .select({ variantId: stockLevels.variantId, available: totalAvailable })

@@ -83,11 +83,13 @@ export class PaymentService {
     paymentToken: string;
   }): Promise<AuthorizationOutcome> {
     return this.database.transaction(async (tx) => {
-      await tx
+      // A row this transaction inserts is already locked by it; only a retry locks an existing one.
+      const [created] = await tx
         .insert(payments)
         .values({ orderId: input.orderId, customerId: input.customerId, amount: input.amount, currencyCode: input.currencyCode })
-        .onConflictDoNothing({ target: payments.orderId });
-      const payment = (await this.lockByOrder(tx, input.orderId))!;
+        .onConflictDoNothing({ target: payments.orderId })
+        .returning();
+      const payment = created ?? (await this.lockByOrder(tx, input.orderId))!;
       if (payment.status !== 'PENDING') return PaymentService.outcome(payment);
 
       const fraud = await this.fraudReason(tx, payment);

@@ -9,17 +9,22 @@
  * can run again after a crash without doing anything twice; `recovery.ts` does exactly that for
  * checkouts whose process died.
  */
-import { badUserInput, callInternal, isId, logger, recordEvents, type ShippingAddress } from '@marketplace/runtime';
+import { badUserInput, callInternal, isId, logger, recordEvents, type NewEvent, type ShippingAddress } from '@marketplace/runtime';
 import { and, eq, inArray } from 'drizzle-orm';
 import { createHash, randomUUID } from 'node:crypto';
 import type { CheckoutInput, ShippingSpeed } from '../__generated__/resolvers-types';
 import { db, type Tx } from '../db/client';
-import { cartLines, carts, checkouts, orderEvents, orderLines, orders, outbox, type CheckoutRow } from '../db/schema';
+import { cartLines, carts, checkouts, orderEvents, orderLines, orders, outbox, type CheckoutRow, type OrderLineRow, type OrderRow } from '../db/schema';
 import { recordOrderUpdate, transitionOrder } from '../lifecycle/state-machine';
 import { SHIPPING_OPTIONS } from '../shipping';
 
 export type CheckoutFailureCode = 'EMPTY_CART' | 'INSUFFICIENT_STOCK' | 'PAYMENT_DECLINED' | 'INVALID_ADDRESS' | 'IDEMPOTENCY_KEY_REUSED';
-export type CheckoutOutcome = { orderId: string } | { failure: { code: CheckoutFailureCode; message: string } };
+export type CheckoutOutcome = { orderId: string; confirmed?: ConfirmedOrder } | { failure: { code: CheckoutFailureCode; message: string } };
+/** The order and its lines as the confirming transaction left them, so the answer need not read them again. */
+export interface ConfirmedOrder {
+  order: OrderRow;
+  lines: OrderLineRow[];
+}
 
 /** What the saga decided when it started; recovery reuses it rather than re-pricing. */
 interface Plan {
@@ -73,20 +78,21 @@ async function settle(row: CheckoutRow): Promise<CheckoutOutcome> {
   return outcomeOf(current);
 }
 
-function outcomeOf(row: CheckoutRow): CheckoutOutcome {
+function outcomeOf(row: CheckoutRow, confirmed?: ConfirmedOrder): CheckoutOutcome {
   if (row.state === 'FAILED') return { failure: { code: row.failureCode as CheckoutFailureCode, message: row.failureMessage ?? 'Checkout failed.' } };
   // CONFIRMED, or still in progress after the wait: the order exists once stock is reserved.
-  return { orderId: row.orderId };
+  return { orderId: row.orderId, confirmed };
 }
 
 /** Runs the saga from wherever it stands. */
 export async function runSaga(row: CheckoutRow, request?: { shippingAddressId: string; shippingSpeed: ShippingSpeed }): Promise<CheckoutOutcome> {
   let current = row;
+  let confirmed: ConfirmedOrder | undefined;
   if (current.state === 'STARTED') current = await reserve(current, request);
   // Failpoint for the crash-recovery test: die the hard way between reservation and payment.
   if (process.env.CHECKOUT_FAILPOINT === 'after-reserve' && current.state === 'RESERVED') process.kill(process.pid, 'SIGKILL');
-  if (current.state === 'RESERVED') current = await payAndConfirm(current);
-  return outcomeOf(current);
+  if (current.state === 'RESERVED') ({ checkout: current, confirmed } = await payAndConfirm(current));
+  return outcomeOf(current, confirmed);
 }
 
 async function updateCheckout(tx: Tx | typeof db, row: CheckoutRow, patch: Partial<CheckoutRow>): Promise<CheckoutRow> {
@@ -137,17 +143,15 @@ async function makePlan(row: CheckoutRow, request: { shippingAddressId: string; 
   };
 }
 
-/** STARTED -> RESERVED: plan, hold the stock, and place the order awaiting payment. */
+/**
+ * STARTED -> RESERVED: plan, hold the stock, and place the order awaiting payment. The plan is
+ * stored with the RESERVED state: recovery never resumes a STARTED checkout (it releases whatever
+ * the reserve call may have held and fails it), so it has no use for a plan before then.
+ */
 async function reserve(row: CheckoutRow, request?: { shippingAddressId: string; shippingSpeed: ShippingSpeed }): Promise<CheckoutRow> {
-  let plan = row.plan as Plan | null;
-  if (!plan) {
-    // Recovery of a checkout that died before planning: nothing was reserved, so it simply fails.
-    if (!request) return fail(db, row, 'INSUFFICIENT_STOCK', 'The checkout was interrupted; please try again.');
-    const made = await makePlan(row, request);
-    if ('code' in made) return fail(db, row, made.code, made.message);
-    plan = made;
-    row = await updateCheckout(db, row, { plan: plan as unknown as Record<string, unknown> });
-  }
+  if (!request) return fail(db, row, 'INSUFFICIENT_STOCK', 'The checkout was interrupted; please try again.');
+  const plan = await makePlan(row, request);
+  if ('code' in plan) return fail(db, row, plan.code, plan.message);
   const reservation = await callInternal('inventory', 'reserveStock', {
     orderId: row.orderId,
     lines: plan.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
@@ -196,12 +200,12 @@ async function reserve(row: CheckoutRow, request?: { shippingAddressId: string; 
       await tx.insert(orderEvents).values({ orderId: order.id, status: 'PENDING_PAYMENT' });
       await recordOrderUpdate(tx, order);
     }
-    return updateCheckout(tx, row, { state: 'RESERVED' });
+    return updateCheckout(tx, row, { state: 'RESERVED', plan: plan as unknown as Record<string, unknown> });
   });
 }
 
 /** RESERVED -> CONFIRMED: authorize, make the reservation permanent, confirm. Undo on failure. */
-async function payAndConfirm(row: CheckoutRow): Promise<CheckoutRow> {
+async function payAndConfirm(row: CheckoutRow): Promise<{ checkout: CheckoutRow; confirmed?: ConfirmedOrder }> {
   const plan = row.plan as unknown as Plan;
   const payment = await callInternal('payments', 'authorizePayment', {
     orderId: row.orderId,
@@ -212,35 +216,38 @@ async function payAndConfirm(row: CheckoutRow): Promise<CheckoutRow> {
   });
   if (payment.status !== 'AUTHORIZED') {
     await callInternal('inventory', 'releaseReservation', { orderId: row.orderId });
-    return closeOrder(row, 'PAYMENT_FAILED', 'PAYMENT_DECLINED', payment.status === 'DECLINED' ? 'The card was declined.' : 'The payment could not be processed; nothing was charged.');
+    const message = payment.status === 'DECLINED' ? 'The card was declined.' : 'The payment could not be processed; nothing was charged.';
+    return { checkout: await closeOrder(row, 'PAYMENT_FAILED', 'PAYMENT_DECLINED', message) };
   }
   const commit = await callInternal('inventory', 'commitReservation', { orderId: row.orderId });
   if (commit.status === 'EXPIRED') {
     // Payment took longer than the reservation lived and the units went back on sale.
     await callInternal('payments', 'voidPayment', { orderId: row.orderId });
-    return closeOrder(row, 'CANCELLED', 'INSUFFICIENT_STOCK', 'The items were released before payment completed.');
+    return { checkout: await closeOrder(row, 'CANCELLED', 'INSUFFICIENT_STOCK', 'The items were released before payment completed.') };
   }
+  // The purchase, for those who follow it (verified reviews, co-purchases).
+  const purchase: NewEvent = {
+    topic: 'order.confirmed',
+    key: row.orderId,
+    payload: {
+      orderId: row.orderId,
+      customerId: row.customerId,
+      lines: plan.lines.map((l) => ({ productId: l.productId, sellerId: l.sellerId, quantity: l.quantity })),
+    },
+  };
   return db.transaction(async (tx) => {
     const [order] = await tx.select().from(orders).where(eq(orders.id, row.orderId)).for('update');
+    let confirmed: ConfirmedOrder | undefined;
     if (order!.status === 'PENDING_PAYMENT') {
       const lines = await tx.update(orderLines).set({ status: 'CONFIRMED' }).where(eq(orderLines.orderId, row.orderId)).returning();
-      await transitionOrder(tx, order!, 'CONFIRMED', lines);
+      const confirmedOrder = await transitionOrder(tx, order!, 'CONFIRMED', lines, undefined, [purchase]);
+      confirmed = { order: confirmedOrder, lines: lines.sort((a, b) => a.position - b.position) };
+    } else {
+      await recordEvents(tx, outbox, [purchase]);
     }
-    // The purchase, for those who follow it (verified reviews, co-purchases).
-    await recordEvents(tx, outbox, [
-      {
-        topic: 'order.confirmed',
-        key: row.orderId,
-        payload: {
-          orderId: row.orderId,
-          customerId: row.customerId,
-          lines: plan.lines.map((l) => ({ productId: l.productId, sellerId: l.sellerId, quantity: l.quantity })),
-        },
-      },
-    ]);
     // What was bought leaves the cart; anything added meanwhile stays.
     await tx.delete(cartLines).where(inArray(cartLines.id, plan.lines.map((l) => l.cartLineId)));
-    return updateCheckout(tx, row, { state: 'CONFIRMED', paymentToken: null });
+    return { checkout: await updateCheckout(tx, row, { state: 'CONFIRMED', paymentToken: null }), confirmed };
   });
 }
 

@@ -3,7 +3,7 @@
  * lines) that must hold for it. Every transition goes through `transitionOrder`, which checks the
  * table, appends to `order_events` and records `order.updated`, all in the caller's transaction.
  */
-import { recordEvents } from '@marketplace/runtime';
+import { recordEvents, type NewEvent } from '@marketplace/runtime';
 import { and, eq } from 'drizzle-orm';
 import type { OrderLineStatus, OrderStatus } from '../__generated__/resolvers-types';
 import type { Tx } from '../db/client';
@@ -61,6 +61,7 @@ export class InvalidTransition extends Error {
 /**
  * Moves an order to `to` if the table allows it for these lines. The update is conditional on the
  * status read, so two concurrent transitions cannot both apply; the loser gets InvalidTransition.
+ * `alsoRecord`: further events of the same change, recorded with `order.updated` in one statement.
  */
 export async function transitionOrder(
   tx: Tx,
@@ -68,6 +69,7 @@ export async function transitionOrder(
   to: OrderStatus,
   lines: readonly Pick<OrderLineRow, 'status'>[],
   note?: string,
+  alsoRecord: NewEvent[] = [],
 ): Promise<OrderRow> {
   const guard = ORDER_TRANSITIONS[order.status][to];
   if (!guard || !guard(lines)) throw new InvalidTransition(order.status, to);
@@ -78,13 +80,14 @@ export async function transitionOrder(
     .returning();
   if (!updated) throw new InvalidTransition(order.status, to);
   await tx.insert(orderEvents).values({ orderId: order.id, status: to, note: note ?? null });
-  await recordOrderUpdate(tx, updated);
+  await recordOrderUpdate(tx, updated, alsoRecord);
   return updated;
 }
 
 /** Records that an order changed (status, shipment, refund) for subscribers and other subgraphs. */
-export async function recordOrderUpdate(tx: Tx, order: OrderRow): Promise<void> {
+export async function recordOrderUpdate(tx: Tx, order: OrderRow, alsoRecord: NewEvent[] = []): Promise<void> {
   await recordEvents(tx, outbox, [
     { topic: 'order.updated', key: order.id, payload: { orderId: order.id, customerId: order.customerId, status: order.status } },
+    ...alsoRecord,
   ]);
 }

@@ -16,6 +16,10 @@ export const Mutation: MutationResolvers = {
     if ('failure' in outcome) {
       return { order: null, userErrors: [userError(outcome.failure.code, outcome.failure.message, ['input'])] };
     }
+    if (outcome.confirmed) {
+      loaders.orderById.prime(outcome.orderId, outcome.confirmed.order);
+      loaders.linesByOrderId.prime(outcome.orderId, outcome.confirmed.lines);
+    }
     return { order: await orderAsSeenBy(identity, loaders, await loaders.orderById.load(outcome.orderId)), userErrors: [] };
   },
   cancelOrder: (_parent, { orderId }, { identity }) => cancelOrder(identity, orderId),
