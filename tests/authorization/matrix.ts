@@ -259,6 +259,14 @@ const BEYOND_CONTRACT_ROWS: MatrixRow[] = [
     expected: storeA(['INVENTORY_READ', 'INVENTORY_WRITE'], { operator: 'ALLOWED' }),
   },
   {
+    id: 'stockChanged: stock details',
+    operation: 'WatchStockDetails',
+    transport: 'ws',
+    document: 'subscription WatchStockDetails($productId: ID!) { stockChanged(productId: $productId) { variantId available onHand reserved } }',
+    target: 'A’s active product: the public event with the store’s own figures selected',
+    expected: storeA(['INVENTORY_READ', 'INVENTORY_WRITE'], { operator: 'ALLOWED' }),
+  },
+  {
     id: 'Order.payment',
     operation: 'OrderPayment',
     document: 'query OrderPayment($id: ID!) { order(id: $id) { id payment { id status } } }',
