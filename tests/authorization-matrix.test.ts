@@ -22,7 +22,7 @@ import { createCategory, createProduct, createWarehouse, operatorToken, PASSWORD
 
 type Vars = Record<string, unknown>;
 /** A cell's variables, and a token replacing the identity's own when the cell needs a fresh account. */
-type Prepared = { variables: Vars; token?: string };
+type Prepared = { variables: Vars; token?: string; trigger?: () => Promise<unknown> };
 
 interface CellSpec {
   /** Variables of every cell (called once per cell; may prepare the caller's own state). */
@@ -161,6 +161,14 @@ const customerCartLine = () =>
   withCustomerCart(async () => (await must(op('AddToCart'), { variantId: variantA(), quantity: 1 }, world.customer.token)).cart.lines[0].id as string);
 
 const vars = (variables: Vars): Prepared => ({ variables });
+/** A stock count of A's first variant that changes what is available (for stock events). */
+let recounts = 0;
+const recountStockA = () => must(op('SetStock'), { variantId: variantA(), warehouseId: world.warehouse.id, onHand: 1000 + (++recounts % 2) }, world.sellerA.token);
+/** Restocks a variant, then counts 1 unit: a fall to the low-stock threshold. */
+async function dropToOne(token: string, variantId: string) {
+  await must(op('SetStock'), { variantId, warehouseId: world.warehouse.id, onHand: 50 }, token);
+  await must(op('SetStock'), { variantId, warehouseId: world.warehouse.id, onHand: 1 }, token);
+}
 const unique = () => randomUUID().slice(0, 8);
 
 const SPECS: Record<string, CellSpec> = {
@@ -271,9 +279,28 @@ const SPECS: Record<string, CellSpec> = {
     fresh: async () => vars({ id: await returnRequest() }),
   },
   RefundPayment: { shared: async () => vars({ paymentId: (await sharedShipped()).paymentId, amount: 100, reason: 'matrix' }) },
-  TrackOrder: { shared: async () => vars({ id: (await sharedOrder()).orderId }) },
-  WatchStock: { shared: () => vars({ productId: world.productA.id }) },
-  LowStockAlerts: { shared: () => vars({}) },
+  TrackOrder: {
+    shared: async () => vars({ id: (await sharedOrder()).orderId }),
+    // The order's customer and operators follow an order of their own, which A then ships.
+    fresh: async () => {
+      const { orderId, lineId } = await buyOrder();
+      let shipped: Promise<unknown> | undefined;
+      const ship = () =>
+        must(op('ShipOrderLines'), { input: { orderId, lineIds: [lineId], carrier: 'UPS', trackingNumber: `1Z${unique()}` } }, world.sellerA.token);
+      return { variables: { id: orderId }, trigger: () => (shipped ??= ship()) };
+    },
+  },
+  WatchStock: { shared: () => ({ variables: { productId: world.productA.id }, trigger: recountStockA }) },
+  LowStockAlerts: {
+    shared: () => vars({}),
+    // A store's own variant falls to 1 unit (the default threshold is 5).
+    fresh: async (identity) => {
+      const [token, variantId] =
+        identity === 'otherSeller' ? [world.sellerB.token, world.productB.variants[1]!.id] : [world.sellerA.token, world.productA2.variants[1]!.id];
+      return { variables: {}, trigger: () => dropToOne(token, variantId) };
+    },
+  },
+  'stockChanged: stock details': { shared: () => ({ variables: { productId: world.productA.id }, trigger: recountStockA }) },
   'Seller.orders': { shared: () => vars({ id: world.sellerA.sellerId }) },
   'Seller.revenue': { shared: () => vars({ id: world.sellerA.sellerId }) },
   'Seller.lowStock': { shared: () => vars({ id: world.sellerA.sellerId }) },
@@ -309,6 +336,7 @@ async function runCell(row: MatrixRow, identity: IdentityName, prepared: Prepare
     document: row.document ?? op(row.operation),
     variables: prepared.variables,
     token: prepared.token ?? tokens[identity],
+    trigger: prepared.trigger,
   };
   const res = await runner(stack, request);
   return { identity, outcome: outcomeOf(row, res), detail: res.errors?.[0]?.message ?? '' };

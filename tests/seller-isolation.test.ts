@@ -154,6 +154,8 @@ describe('seller B against seller A', () => {
         token,
       );
       expect(drafts.data.seller).toEqual({ productCount: 1, products: { totalCount: 0 } });
+      const catalog = await stack.request(op('Catalog'), { filter: { sellerId: a.seller.sellerId }, first: 100 }, token);
+      expect(catalog.data.products.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([a.product.id]);
     }
 
     // B's dashboard is B's alone.

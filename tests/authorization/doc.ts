@@ -28,6 +28,8 @@ const COLUMN: Record<IdentityName, string> = {
 const SYMBOLS: Record<string, string> = { ALLOWED: '✅', HIDDEN: 'null', UNAUTHENTICATED: '🔒', FORBIDDEN: '⛔' };
 const cell = (outcome: Outcome) => SYMBOLS[outcome] ?? `\`${outcome}\``;
 
+const overWs = (row: MatrixRow) => (row.transport === 'ws' ? ' (WebSocket)' : '');
+
 function table(rows: MatrixRow[], label: (row: MatrixRow) => string): string {
   const header = `| operation | target | ${IDENTITIES.map((i) => COLUMN[i]).join(' | ')} |`;
   const rule = `| --- | --- | ${IDENTITIES.map(() => ':-:').join(' | ')} |`;
@@ -41,8 +43,7 @@ export function renderAuthorizationDoc(): string {
   const files = [...new Set(fileOf.values())].sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
   const contractTables = files.map((file) => {
     const rows = MATRIX.filter((r) => !r.document && fileOf.get(r.operation) === file);
-    const label = (r: MatrixRow) => `${r.id}${r.transport === 'ws' ? ' (WebSocket)' : ''}`;
-    return `### \`${file}\`\n\n${table(rows, label)}`;
+    return `### \`${file}\`\n\n${table(rows, (r) => `${r.id}${overWs(r)}`)}`;
   });
   const beyond = MATRIX.filter((r) => r.document);
   return `<!-- Generated from tests/authorization/matrix.ts by \`pnpm docs:authorization\`; edit the matrix, not this file. -->
@@ -99,7 +100,7 @@ ${contractTables.join('\n\n')}
 
 Field paths a client could send to reach private data by id.
 
-${table(beyond, (r) => `${r.id}<br>\`${r.operation}\``)}
+${table(beyond, (r) => `${r.id}${overWs(r)}<br>\`${r.operation}\``)}
 `;
 }
 

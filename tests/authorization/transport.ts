@@ -10,12 +10,19 @@ export interface CellRequest {
   variables: Record<string, unknown>;
   /** Bearer token (access token or API key secret); none for anonymous callers. */
   token?: string;
+  /**
+   * Subscriptions only: makes the awaited event happen (a shipment, a stock count). Refusals of
+   * the subscription itself come before any event; refusals of a field (`onHand`) come with one.
+   */
+  trigger?: () => Promise<unknown>;
 }
 
 /**
- * Sends one cell's operation and answers like an HTTP response would: for a subscription, the
- * first error (UNAUTHENTICATED / FORBIDDEN…) if the gateway refuses it, otherwise `{ data: {...} }`
- * with a non-null root field once the subscription is established (without waiting for an event).
+ * Sends one cell's operation and answers like an HTTP response would. A WebSocket runner
+ * subscribes with `connectionParams.authorization`, then calls `trigger` (again every few hundred
+ * milliseconds until something arrives, since the subscription may not be live at once) and
+ * answers with the first message: the error if the subscription is refused, otherwise the first
+ * event as `{ data, errors }`.
  */
 export type CellRunner = (stack: Stack, request: CellRequest) => Promise<GraphQLResult>;
 
