@@ -28,21 +28,23 @@ export type CellRunner = (stack: Stack, request: CellRequest) => Promise<GraphQL
 
 export const httpRunner: CellRunner = (stack, { document, variables, token }) => stack.request(document, variables, token);
 
-/** How long a subscription that is not refused is given to be refused after all. */
-const REFUSAL_WINDOW_MS = 1500;
+/** A refused subscription answers at once; an accepted one is given this long per trigger. */
+const WAIT_MS = 500;
+const TRIGGERS = 10;
 
-/**
- * A refused subscription gets one result carrying the error, at once; an accepted one stays
- * silent until an event. So: the first result within the window, else established.
- */
-export const wsRunner: CellRunner | null = async (stack, { document, variables, token }) => {
+export const wsRunner: CellRunner | null = async (stack, { document, variables, token, trigger }) => {
   const subscription = subscribe(stack.gatewayWsUrl, document, variables, { token });
   try {
-    const first = await subscription.next(REFUSAL_WINDOW_MS).catch(() => null);
-    if (first) return first;
-    const outcome = await Promise.race([subscription.ended, Promise.resolve(null)]);
-    if (outcome && 'error' in outcome) return { status: 0, errors: [{ message: `connection closed (${outcome.closeCode ?? 'no code'})`, extensions: { code: 'UNAUTHENTICATED' } }] };
-    return { status: 101, data: { subscription: {} } };
+    for (let attempt = 0; attempt <= TRIGGERS; attempt++) {
+      const first = await subscription.next(WAIT_MS).catch(() => null);
+      if (first) return first;
+      const ended = await Promise.race([subscription.ended, Promise.resolve(null)]);
+      if (ended && 'error' in ended) {
+        return { status: 0, errors: [{ message: `connection closed (${ended.closeCode ?? 'no code'})`, extensions: { code: 'CONNECTION_CLOSED' } }] };
+      }
+      await trigger?.();
+    }
+    return { status: 0, errors: [{ message: 'no event arrived', extensions: { code: 'NO_EVENT' } }] };
   } finally {
     await subscription.close();
   }
