@@ -127,4 +127,21 @@ describe('pnpm rebuild:projections', () => {
     await setStock(stack, seller.token, product.variants[0]!.id, warehouseId, 0);
     expect(await eventually(() => idsOf(word, { inStock: true }), sameIds([]))).toEqual([]);
   });
+
+  it('ends with the latest stock when stock changes while it runs', async () => {
+    const word = uniqueWord();
+    const product = await createProduct(stack, seller.token, categoryId, { title: `Sextant ${word}`, prices: [5100] });
+    const variantId = product.variants[0]!.id;
+    await setStock(stack, seller.token, variantId, warehouseId, 4);
+    const changes = (async () => {
+      // In and out of stock, ending out: a snapshot or event older than the last change must not win.
+      for (let i = 1; i <= 15; i++) await setStock(stack, seller.token, variantId, warehouseId, i % 2 ? 0 : 4);
+    })();
+    await new Promise((r) => setTimeout(r, 100));
+    await Promise.all([rebuildProjections(), changes]);
+    expect(await eventually(() => idsOf(word, { inStock: false }), sameIds([product.id]))).toEqual([product.id]);
+    // And it stays so: nothing late overturns it.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await idsOf(word, { inStock: false })).toEqual([product.id]);
+  });
 });

@@ -130,5 +130,7 @@ describe('searching the catalog', () => {
     expect(await suggest(`quillbrook ${word.slice(0, 6)}`)).toEqual([product.id]);
     expect(await suggest('Quillbrook')).toContain(product.id);
     expect(await suggest('Quilbrook')).toContain(product.id);
+    // One typo in a short prefix: a letter wrong, swapped, missing or extra.
+    for (const typo of ['qyill', 'qiull', 'qill', 'quiill']) expect(await suggest(typo)).toContain(product.id);
   });
 });

@@ -3,8 +3,8 @@
  * (`Seller.products`) are the same thing, a `ProductSearch`, answered lazily: the page, the total
  * and the facets are each one statement, run only when the client selects them.
  */
-import { badUserInput, decodeCursor, encodeCursor, isId, pageSize } from '@marketplace/runtime';
-import { and, asc, count, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { alignByKey, badUserInput, decodeCursor, encodeCursor, isId, pageSize } from '@marketplace/runtime';
+import { and, asc, desc, eq, gte, inArray, lte, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { ProductFilter, ProductSort, ProductStatus } from './__generated__/resolvers-types';
 import type { Db } from './db/client';
 import { categories, products, type ProductRow } from './db/schema';
@@ -278,10 +278,40 @@ function searchSummary(db: Db, search: ProductSearch): Promise<SearchSummary> {
 }
 
 const SUGGESTION_LIMIT = 20;
+/**
+ * Prefix lengths whose one-typo variants are probed: shorter ones would match nearly anything;
+ * longer ones have ~76 variants per character, and trigram similarity handles them well.
+ */
+const TYPO_PROBES_FROM = 3;
+const TYPO_PROBES_UP_TO = 12;
+/** Characters a typo may put into a prefix. */
+const TYPO_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789 -';
 
 /**
- * Search-as-you-type: titles starting with the prefix first (index on lower(title)), then, when
- * fewer than asked, titles containing a close match of it (trigram word similarity), best first.
+ * Every prefix one typo away from `text` (a character wrong, missing, extra, or two neighbours
+ * swapped), except those whose matches `text` already has (a character added at its end).
+ */
+export function oneTypoAway(text: string): string[] {
+  const variants = new Set<string>();
+  for (let i = 0; i < text.length; i++) {
+    const head = text.slice(0, i);
+    const tail = text.slice(i);
+    variants.add(head + tail.slice(1));
+    if (tail.length > 1) variants.add(head + tail[1] + tail[0] + tail.slice(2));
+    for (const c of TYPO_ALPHABET) {
+      variants.add(head + c + tail);
+      variants.add(head + c + tail.slice(1));
+    }
+  }
+  variants.delete(text);
+  return [...variants].filter((v) => v.trim().length > 0);
+}
+
+/**
+ * Search-as-you-type, each step only when the previous found fewer than asked: titles starting
+ * with the prefix (an index scan in the prefix index's order); titles starting with a prefix one
+ * typo away from it (one short probe of that index per variant, for prefixes of 3 to 12 characters);
+ * titles containing a close match of it anywhere (trigram word similarity), best first.
  */
 export async function suggestions(db: Db, prefix: string, first: number): Promise<ProductRow[]> {
   const text = prefix.trim().toLowerCase();
@@ -291,14 +321,37 @@ export async function suggestions(db: Db, prefix: string, first: number): Promis
   const lowerTitle = sql`lower(${products.title})`;
   // The status is a literal, not a parameter, so the partial indexes (WHERE status = 'ACTIVE') apply to any plan.
   const active = sql`${products.status} = 'ACTIVE'`;
-  const prefixed = await db
+  const found = await db
     .select()
     .from(products)
     .where(and(active, sql`${lowerTitle} like ${pattern}`))
     // `using ~<~` is the prefix index's own order (text_pattern_ops): the scan stops after `first` rows.
     .orderBy(sql`${lowerTitle} using ~<~`, asc(products.id))
     .limit(first);
-  if (prefixed.length === first) return prefixed;
+  if (found.length === first) return found;
+
+  if (text.length >= TYPO_PROBES_FROM && text.length <= TYPO_PROBES_UP_TO) {
+    // chr(1114111), the highest code point, sorts after anything that may follow a prefix.
+    const near = await db.execute<{ id: string }>(sql`
+      select probe.id from unnest(${sql.param(oneTypoAway(text))}::text[]) as candidate(prefix)
+      cross join lateral (
+        select ${products.id} as id, ${lowerTitle} as title_key from ${products}
+        where ${active} and ${lowerTitle} ~>=~ candidate.prefix and ${lowerTitle} ~<~ (candidate.prefix || chr(1114111))
+        order by ${lowerTitle} using ~<~
+        limit ${first}
+      ) as probe
+      group by probe.id, probe.title_key
+      order by probe.title_key using ~<~, probe.id
+      limit ${first * 2}`);
+    const known = new Set(found.map((row) => row.id));
+    const ids = near.map((r) => r.id).filter((id) => !known.has(id)).slice(0, first - found.length);
+    if (ids.length) {
+      const rows = await db.select().from(products).where(inArray(products.id, ids));
+      found.push(...alignByKey(ids, rows, (row) => row.id).filter((row): row is ProductRow => row !== null));
+    }
+    if (found.length === first) return found;
+  }
+
   const close = await db
     .select()
     .from(products)
@@ -306,11 +359,12 @@ export async function suggestions(db: Db, prefix: string, first: number): Promis
       and(
         active,
         sql`${lowerTitle} not like ${pattern}`,
+        found.length ? notInArray(products.id, found.map((row) => row.id)) : undefined,
         // <% : the prefix is similar to some word sequence of the title (pg_trgm), via the trigram index.
         sql`${text} <% ${lowerTitle}`,
       ),
     )
     .orderBy(sql`word_similarity(${text}, ${lowerTitle}) desc`, asc(products.id))
-    .limit(first - prefixed.length);
-  return [...prefixed, ...close];
+    .limit(first - found.length);
+  return [...found, ...close];
 }

@@ -1,5 +1,6 @@
-import { consumeEvents, type DomainEvent } from '@marketplace/runtime';
-import { db } from './db/client';
+import { consumeEvents, createDatabase, type DomainEvent } from '@marketplace/runtime';
+import type { Db } from './db/client';
+import * as tables from './db/schema';
 import { purchases } from './db/schema';
 
 interface OrderConfirmed {
@@ -9,7 +10,7 @@ interface OrderConfirmed {
 }
 
 /** Projects confirmed orders into `purchases`; idempotent, so redelivery is harmless. */
-export async function recordPurchases(events: DomainEvent[]): Promise<void> {
+export async function recordPurchases(db: Db, events: DomainEvent[]): Promise<void> {
   const rows = events.flatMap((event) => {
     const order = event.payload as unknown as OrderConfirmed;
     return order.lines.map((line) => ({
@@ -22,6 +23,21 @@ export async function recordPurchases(events: DomainEvent[]): Promise<void> {
   if (rows.length) await db.insert(purchases).values(rows).onConflictDoNothing();
 }
 
-/** Follows `order.confirmed` as a durable consumer group: every reviews instance shares the work. */
-export const startPurchaseProjection = () =>
-  consumeEvents({ topic: 'order.confirmed', group: 'reviews-purchases', handler: recordPurchases });
+/**
+ * Follows `order.confirmed` as a durable consumer group: every reviews instance shares the work.
+ * A pool of its own keeps this work apart from the requests' pool (and their statement count).
+ */
+export function startPurchaseProjection() {
+  const database = createDatabase(tables, { max: 1, countStatements: false });
+  const consumer = consumeEvents({
+    topic: 'order.confirmed',
+    group: 'reviews-purchases',
+    handler: (events) => recordPurchases(database.db, events),
+  });
+  return {
+    async stop() {
+      await consumer.stop();
+      await database.close();
+    },
+  };
+}

@@ -79,11 +79,11 @@ export const products = productsSchema.table(
   },
   (t) => [
     index('products_search_idx').using('gin', t.search),
-    // NULLS FIRST is what ORDER BY … DESC means; the planner only uses an index whose null order matches.
     index('products_status_rating_idx').on(t.status, t.ratingAverage.desc().nullsFirst(), t.id.desc().nullsFirst()),
-    index('products_status_created_idx').on(t.status, t.createdAt.desc(), t.id.desc()),
+    // NULLS FIRST is what ORDER BY … DESC means; the planner only uses an index whose null order matches.
+    index('products_status_created_idx').on(t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('products_status_price_idx').on(t.status, t.minPrice, t.id),
-    index('products_seller_created_idx').on(t.sellerId, t.createdAt.desc(), t.id.desc()),
+    index('products_seller_created_idx').on(t.sellerId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('products_category_idx').on(t.categoryId),
     index('products_brand_idx').on(t.brand),
   ],
