@@ -36,8 +36,11 @@ export function compareStreamIds(a: string, b: string): number {
   return aMs - bMs || (aSeq ?? 0) - (bSeq ?? 0);
 }
 
-/** The stream position of "now": events recorded from here on are newer. */
-export const streamPositionNow = () => `${Date.now()}-0`;
+/**
+ * The stream position just before this millisecond: every event recorded from now on is after it
+ * (`<now>-0` would leave out an event recorded in this same millisecond with sequence 0).
+ */
+export const streamPositionNow = () => `${Date.now() - 1}-${Number.MAX_SAFE_INTEGER}`;
 
 interface Listener {
   deliver(event: DomainEvent): void;
