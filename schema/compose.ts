@@ -21,6 +21,10 @@ const EXPECTED_HINT_CODES = new Set([
 
 type CompositionHint = NonNullable<ReturnType<typeof composeServices>['hints']>[number];
 
+/** Apollo's cache-control enum is declared for the subgraphs' own use, never used by a field. */
+const isCacheControlScopeHint = (hint: CompositionHint) =>
+  hint.definition.code === 'UNUSED_ENUM_TYPE' && hint.message.includes('"CacheControlScope"');
+
 export interface CompositionResult {
   supergraphSdl: string;
   hintsThatMatter: CompositionHint[];
@@ -39,7 +43,7 @@ export function compose(): CompositionResult {
   }
   return {
     supergraphSdl: result.supergraphSdl,
-    hintsThatMatter: result.hints.filter((h) => !EXPECTED_HINT_CODES.has(h.definition.code)),
+    hintsThatMatter: result.hints.filter((h) => !EXPECTED_HINT_CODES.has(h.definition.code) && !isCacheControlScopeHint(h)),
   };
 }
 

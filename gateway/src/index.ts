@@ -1,6 +1,7 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import responseCachePlugin from '@apollo/server-plugin-response-cache';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { formatError, listen, logger, REPO_ROOT, subgraphBaseUrl, type RunningServer, type SubgraphName } from '@marketplace/runtime';
@@ -55,7 +56,18 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Gatewa
     includeStacktraceInErrorResponses: false,
     // Our process entry points own SIGINT/SIGTERM (stopOnSignals); Apollo's handlers would race them.
     stopOnTerminationSignals: false,
-    plugins: [...protection.plugins, refuseSubscriptionsOverHttp, ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [
+      ...protection.plugins,
+      refuseSubscriptionsOverHttp,
+      // Whole responses for anonymous shoppers (search, suggestions, categories), for as long as every
+      // subgraph's cache hints allow (1 s at most: see @cacheControl in schema/common.graphql).
+      // Signed-in callers are never served from it: what they see may depend on who they are.
+      responseCachePlugin<GatewayContext>({
+        shouldReadFromCache: async ({ contextValue }) => contextValue.identity.kind === 'anonymous',
+        shouldWriteToCache: async ({ contextValue }) => contextValue.identity.kind === 'anonymous',
+      }),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+    ],
   });
   await apollo.start();
 

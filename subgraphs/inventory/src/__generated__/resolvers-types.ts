@@ -17,6 +17,13 @@ export type Scalars = {
   DateTime: { input: string; output: Date | string; }
 };
 
+/** Whether a cached response may be shared between callers (Apollo cache control; not part of the API). */
+export type CacheControlScope =
+  /** Only the caller it was made for. */
+  | 'PRIVATE'
+  /** Any caller may be served the cached response. */
+  | 'PUBLIC';
+
 /** A new warehouse (operators). */
 export type CreateWarehouseInput = {
   /** Unique, e.g. `US-EAST-1`. */
@@ -393,10 +400,10 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  CacheControlScope: CacheControlScope;
   CreateWarehouseInput: CreateWarehouseInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   LowStockAlert: ResolverTypeWrapper<LowStockAlertParent>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -417,6 +424,7 @@ export type ResolversTypes = ResolversObject<{
   WarehouseStock: ResolverTypeWrapper<WarehouseStockParent>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -424,7 +432,6 @@ export type ResolversParentTypes = ResolversObject<{
   CreateWarehouseInput: CreateWarehouseInput;
   DateTime: Scalars['DateTime']['output'];
   LowStockAlert: LowStockAlertParent;
-  Int: Scalars['Int']['output'];
   ID: Scalars['ID']['output'];
   Money: Money;
   Mutation: Record<PropertyKey, never>;
@@ -442,6 +449,7 @@ export type ResolversParentTypes = ResolversObject<{
   WarehouseStock: WarehouseStockParent;
   Boolean: Scalars['Boolean']['output'];
   String: Scalars['String']['output'];
+  Int: Scalars['Int']['output'];
 }>;
 
 export type AuthDirectiveArgs = {
@@ -451,6 +459,14 @@ export type AuthDirectiveArgs = {
 };
 
 export type AuthDirectiveResolver<Result, Parent, ContextType = Context, Args = AuthDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = Context, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ComposeDirectiveDirectiveArgs = {
   name: Scalars['String']['input'];
@@ -593,6 +609,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
 
 export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
   auth?: AuthDirectiveResolver<any, any, ContextType>;
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
   composeDirective?: ComposeDirectiveDirectiveResolver<any, any, ContextType>;
   inaccessible?: InaccessibleDirectiveResolver<any, any, ContextType>;
   link?: LinkDirectiveResolver<any, any, ContextType>;
