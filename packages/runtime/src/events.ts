@@ -259,8 +259,9 @@ export function tailEvents(
 
 /**
  * A durable consumer group (projections, read models): every event of `topic` is handled at least
- * once by one member of `group`, in stream order per consumer; entries a crashed member left
- * unacknowledged are claimed by the others after `claimIdleMs`. The handler must be idempotent.
+ * once by one member of `group`, in stream order per consumer. A batch whose handler failed is
+ * retried by the same member after a short pause; entries a crashed member left unacknowledged are
+ * claimed by the others after `claimIdleMs`. The handler must be idempotent.
  */
 export function consumeEvents(opts: {
   topic: string;
@@ -275,15 +276,23 @@ export function consumeEvents(opts: {
     await redis.xgroup('CREATE', key, opts.group, '0', 'MKSTREAM').catch((err: Error) => {
       if (!err.message.includes('BUSYGROUP')) throw err;
     });
-    // Entries another member took but never acknowledged (it crashed) come first.
-    const [, claimed] = (await redis.xautoclaim(key, opts.group, consumer, opts.claimIdleMs ?? 30_000, '0', 'COUNT', 100)) as [
-      string,
-      [string, string[]][],
-    ];
-    const fresh = (await redis.xreadgroup('GROUP', opts.group, consumer, 'COUNT', 200, 'BLOCK', 1000, 'STREAMS', key, '>')) as
-      | [string, [string, string[]][]][]
-      | null;
-    const entries = [...claimed.filter((e) => e[1]), ...(fresh?.[0]?.[1] ?? [])];
+    type Entries = [string, [string, string[]][]][] | null;
+    // This member's own unacknowledged entries (its handler failed on them) are retried first, at
+    // once; then entries another member took but never acknowledged (it crashed); then new ones.
+    const own = (await redis.xreadgroup('GROUP', opts.group, consumer, 'COUNT', 200, 'STREAMS', key, '0')) as Entries;
+    const pending = own?.[0]?.[1] ?? [];
+    // Trimmed from the stream meanwhile: nothing left to handle.
+    const trimmed = pending.filter((e) => !e[1]).map((e) => e[0]);
+    if (trimmed.length) await redis.xack(key, opts.group, ...trimmed);
+    const retried = pending.filter((e) => e[1]);
+    const [, claimed] = retried.length
+      ? [null, []]
+      : ((await redis.xautoclaim(key, opts.group, consumer, opts.claimIdleMs ?? 30_000, '0', 'COUNT', 100)) as [string, [string, string[]][]]);
+    const fresh =
+      retried.length || claimed.length
+        ? null
+        : ((await redis.xreadgroup('GROUP', opts.group, consumer, 'COUNT', 200, 'BLOCK', 1000, 'STREAMS', key, '>')) as Entries);
+    const entries = [...retried, ...claimed.filter((e) => e[1]), ...(fresh?.[0]?.[1] ?? [])];
     if (entries.length === 0) return;
     await opts.handler(entries.map((e) => parseEntry(opts.topic, e)));
     await redis.xack(key, opts.group, ...entries.map((e) => e[0]));

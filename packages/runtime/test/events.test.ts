@@ -90,3 +90,25 @@ describe('transactional outbox relayed to Redis Streams', () => {
     await Promise.all([second.stop(), tail.stop()]);
   });
 });
+
+describe('consumer groups', () => {
+  it('retry a batch whose handler failed at once, not after the claim timeout', async () => {
+    const retryTopic = `${topic}.retry`;
+    const handled: DomainEvent[] = [];
+    let failures = 0;
+    const group = consumeEvents({
+      topic: retryTopic,
+      group: 'retry-test',
+      handler: async (events) => {
+        if (failures++ === 0) throw new Error('the projection database blinked');
+        handled.push(...events);
+      },
+    });
+    const relay = startOutboxRelay({ schemaName });
+    await database.db.transaction((tx) => recordEvents(tx, outbox, [{ topic: retryTopic, key: 'k', payload: { n: 1 } }]));
+    await until(() => handled.length >= 1, 3000);
+    expect(handled.map((e) => e.payload.n)).toEqual([1]);
+    expect(failures).toBe(2);
+    await Promise.all([relay.stop(), group.stop()]);
+  });
+});
