@@ -24,7 +24,7 @@ import type { PlannedSubscription, SubscriptionPlanner } from './planning';
 import type { UpstreamConnections } from './upstream';
 
 /** Events a client may fall behind by; beyond it its oldest undelivered events are dropped. */
-export const CLIENT_QUEUE = 100;
+const CLIENT_QUEUE = 100;
 /** Events a source may fall behind by while completing earlier ones. */
 const SOURCE_QUEUE = 100;
 /** The service name the executor fetches an event's primary data from. */
