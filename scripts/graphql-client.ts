@@ -71,10 +71,12 @@ export function subscribe<T = any>(
       while (pending.length === 0) {
         const left = deadline - Date.now();
         if (left <= 0) throw new Error(`no event within ${timeoutMs} ms`);
+        let timer: NodeJS.Timeout | undefined;
         await new Promise<void>((resolve) => {
           wake = resolve;
-          setTimeout(resolve, left);
+          timer = setTimeout(resolve, left);
         });
+        clearTimeout(timer);
         wake = null;
       }
       return pending.shift()!;

@@ -88,6 +88,23 @@ export async function setStock(stack: Stack, token: string, variantId: string, w
   return res.data.setStock.stock as { variantId: string; available: number; inStock: boolean };
 }
 
+/** A customer's purchase of `lines`: a New York address, the lines in the cart, checkout with tok_visa. */
+export async function checkoutCart(stack: Stack, buyerToken: string, lines: { variantId: string; quantity: number }[]) {
+  const address = await stack.request(
+    op('AddAddress'),
+    { input: { fullName: 'Jo Buyer', line1: '5 Elm St', city: 'Albany', region: 'NY', postalCode: '12207', country: 'US' } },
+    buyerToken,
+  );
+  for (const line of lines) await stack.request(op('AddToCart'), line, buyerToken);
+  const res = await stack.request(
+    op('Checkout'),
+    { input: { idempotencyKey: randomUUID(), shippingAddressId: address.data.addAddress.address.id, paymentToken: 'tok_visa' } },
+    buyerToken,
+  );
+  expect(res.data.checkout.userErrors).toEqual([]);
+  return res.data.checkout.order;
+}
+
 /** Two stores' products in one cart, bought with tok_visa: the order, its lines by store, the tokens. */
 export async function placeOrderFromTwoStores(stack: Stack, categoryId: string, warehouseId: string) {
   const storeA = await registerSeller(stack);
@@ -97,20 +114,10 @@ export async function placeOrderFromTwoStores(stack: Stack, categoryId: string, 
   await setStock(stack, storeA.token, a.variants[0]!.id, warehouseId, 10);
   await setStock(stack, storeB.token, b.variants[0]!.id, warehouseId, 10);
   const buyer = await registerCustomer(stack);
-  const address = await stack.request(
-    op('AddAddress'),
-    { input: { fullName: 'Jo Buyer', line1: '5 Elm St', city: 'Albany', region: 'NY', postalCode: '12207', country: 'US' } },
-    buyer.token,
-  );
-  await stack.request(op('AddToCart'), { variantId: a.variants[0]!.id, quantity: 2 }, buyer.token);
-  await stack.request(op('AddToCart'), { variantId: b.variants[0]!.id, quantity: 1 }, buyer.token);
-  const res = await stack.request(
-    op('Checkout'),
-    { input: { idempotencyKey: randomUUID(), shippingAddressId: address.data.addAddress.address.id, paymentToken: 'tok_visa' } },
-    buyer.token,
-  );
-  expect(res.data.checkout.userErrors).toEqual([]);
-  const order = res.data.checkout.order;
+  const order = await checkoutCart(stack, buyer.token, [
+    { variantId: a.variants[0]!.id, quantity: 2 },
+    { variantId: b.variants[0]!.id, quantity: 1 },
+  ]);
   const lineOf = (variantId: string) => order.lines.find((l: { variant: { id: string } }) => l.variant.id === variantId).id as string;
   return { order, buyer, storeA, storeB, lineA: lineOf(a.variants[0]!.id), lineB: lineOf(b.variants[0]!.id), productA: a.id };
 }

@@ -10,7 +10,7 @@ import { SCOPES } from '@marketplace/runtime';
 import { op } from '../scripts/contract';
 import { errorCode } from '../scripts/graphql-client';
 import { startStack, type Stack } from '../scripts/stack';
-import { createCategory, createProduct, createWarehouse, operatorToken, registerCustomer, registerSeller, setStock } from './helpers';
+import { checkoutCart, createCategory, createProduct, createWarehouse, operatorToken, placeOrderFromTwoStores, registerCustomer, registerSeller, setStock } from './helpers';
 
 let stack: Stack;
 let categoryId: string;
@@ -34,19 +34,7 @@ async function storeWithOrder() {
   const variantId = product.variants[0]!.id;
   await setStock(stack, seller.token, variantId, warehouseId, 20);
   const buyer = await registerCustomer(stack);
-  const address = await stack.request(
-    op('AddAddress'),
-    { input: { fullName: 'Jo Buyer', line1: '5 Elm St', city: 'Albany', region: 'NY', postalCode: '12207', country: 'US' } },
-    buyer.token,
-  );
-  await stack.request(op('AddToCart'), { variantId, quantity: 2 }, buyer.token);
-  const checkout = await stack.request(
-    op('Checkout'),
-    { input: { idempotencyKey: randomUUID(), shippingAddressId: address.data.addAddress.address.id, paymentToken: 'tok_visa' } },
-    buyer.token,
-  );
-  expect(checkout.data.checkout.userErrors).toEqual([]);
-  const order = checkout.data.checkout.order as { id: string; lines: { id: string }[] };
+  const order = (await checkoutCart(stack, buyer.token, [{ variantId, quantity: 2 }])) as { id: string; lines: { id: string }[] };
   return { seller, product, draft, variantId, buyer, orderId: order.id, lineId: order.lines[0]!.id };
 }
 
@@ -172,34 +160,16 @@ describe('seller B against seller A', () => {
   });
 
   it('sees, of an order it shares with A, only its own lines, shipments and amounts', async () => {
-    const [a, b] = [await registerSeller(stack), await registerSeller(stack)];
-    const [productA, productB] = [await createProduct(stack, a.token, categoryId, { prices: [3000] }), await createProduct(stack, b.token, categoryId, { prices: [1000] })];
-    await setStock(stack, a.token, productA.variants[0]!.id, warehouseId, 10);
-    await setStock(stack, b.token, productB.variants[0]!.id, warehouseId, 10);
-    const buyer = await registerCustomer(stack);
-    const address = await stack.request(
-      op('AddAddress'),
-      { input: { fullName: 'Jo Buyer', line1: '5 Elm St', city: 'Albany', region: 'NY', postalCode: '12207', country: 'US' } },
-      buyer.token,
-    );
-    await stack.request(op('AddToCart'), { variantId: productA.variants[0]!.id, quantity: 2 }, buyer.token);
-    await stack.request(op('AddToCart'), { variantId: productB.variants[0]!.id, quantity: 1 }, buyer.token);
-    const placed = await stack.request(
-      op('Checkout'),
-      { input: { idempotencyKey: randomUUID(), shippingAddressId: address.data.addAddress.address.id, paymentToken: 'tok_visa' } },
-      buyer.token,
-    );
-    const order = placed.data.checkout.order;
-    const lineOf = (variantId: string) => order.lines.find((l: { variant: { id: string } }) => l.variant.id === variantId).id as string;
+    const { order, buyer, storeA: a, storeB: b, lineA, lineB } = await placeOrderFromTwoStores(stack, categoryId, warehouseId);
     const shipped = await stack.request(
       op('ShipOrderLines'),
-      { input: { orderId: order.id, lineIds: [lineOf(productA.variants[0]!.id)], carrier: 'UPS', trackingNumber: '1ZA' } },
+      { input: { orderId: order.id, lineIds: [lineA], carrier: 'UPS', trackingNumber: '1ZA' } },
       a.token,
     );
     expect(shipped.data.shipOrderLines.userErrors).toEqual([]);
 
     const asB = (await stack.request(op('OrderDetail'), { id: order.id }, b.token)).data.order;
-    expect(asB.lines.map((l: { id: string }) => l.id)).toEqual([lineOf(productB.variants[0]!.id)]);
+    expect(asB.lines.map((l: { id: string }) => l.id)).toEqual([lineB]);
     expect(asB.shipments).toEqual([]);
     expect(asB.payment).toBeNull();
     // B's line is 1 × 1000; A's 2 × 3000 are not B's to know, not even as a sum.

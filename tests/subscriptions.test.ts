@@ -8,6 +8,7 @@ import { op } from '../scripts/contract';
 import { subscribe, type LiveSubscription } from '../scripts/graphql-client';
 import { startStack, type Stack } from '../scripts/stack';
 import {
+  checkoutCart,
   createCategory,
   createProduct,
   createWarehouse,
@@ -119,18 +120,7 @@ describe('stockChanged', () => {
     }
     expect(Date.now() - changedAt).toBeLessThan(1000);
 
-    const address = await stack.request(
-      op('AddAddress'),
-      { input: { fullName: 'Sam Shopper', line1: '1 Main St', city: 'Albany', region: 'NY', postalCode: '12207', country: 'US' } },
-      shopper.token,
-    );
-    await stack.request(op('AddToCart'), { variantId, quantity: 3 }, shopper.token);
-    const checkout = await stack.request(
-      op('Checkout'),
-      { input: { idempotencyKey: randomUUID(), shippingAddressId: address.data.addAddress.address.id, paymentToken: 'tok_visa' } },
-      shopper.token,
-    );
-    expect(checkout.data.checkout.userErrors).toEqual([]);
+    await checkoutCart(stack, shopper.token, [{ variantId, quantity: 3 }]);
     const soldOut = await anonymous.next(1000);
     expect(soldOut.data.stockChanged).toMatchObject({ variantId, available: 0, inStock: false });
   });
