@@ -4,7 +4,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import responseCachePlugin from '@apollo/server-plugin-response-cache';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { formatError, listen, logger, REPO_ROOT, subgraphBaseUrl, type RunningServer, type SubgraphName } from '@marketplace/runtime';
+import { formatError, listen, logger, REPO_ROOT, type RunningServer, type SubgraphName } from '@marketplace/runtime';
 import express from 'express';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createGatewayContext, type GatewayContext } from './context';
 import { checkHealth } from './health';
 import { refuseSubscriptionsOverHttp } from './http-subscriptions';
-import { IdentityForwardingDataSource } from './subgraph-data-source';
+import { subgraphDataSources } from './subgraph-data-source';
 import { serveSubscriptions } from './subscriptions';
 
 export const SUPERGRAPH_PATH = join(REPO_ROOT, 'schema', 'supergraph.graphql');
@@ -39,10 +39,10 @@ export interface GatewayServer extends RunningServer {
  */
 export async function startGateway(opts: { port?: number } = {}): Promise<GatewayServer> {
   const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const dataSources = subgraphDataSources();
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name }) =>
-      new IdentityForwardingDataSource({ url: `${subgraphBaseUrl(name as SubgraphName)}/graphql` }),
+    buildService: ({ name }) => dataSources[name as SubgraphName],
     logger,
   });
 
@@ -71,7 +71,7 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Gatewa
   });
   await apollo.start();
 
-  const subscriptions = serveSubscriptions({ httpServer, supergraphSdl, validationRules: protection.validationRules });
+  const subscriptions = serveSubscriptions({ httpServer, supergraphSdl, dataSources, validationRules: protection.validationRules });
 
   app.get('/health', async (_req, res) => {
     const report = await checkHealth();

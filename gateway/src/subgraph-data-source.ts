@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { IDENTITY_HEADER } from '@marketplace/runtime';
+import { IDENTITY_HEADER, SUBGRAPHS, subgraphBaseUrl, type SubgraphName } from '@marketplace/runtime';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { GatewayContext } from './context';
 
@@ -39,4 +39,11 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     if (context?.identityAssertion) request.http?.headers.set(IDENTITY_HEADER, context.identityAssertion);
   }
+}
+
+/** One data source per subgraph, at `<NAME>_URL`, shared by queries and subscription events. */
+export function subgraphDataSources(): Record<SubgraphName, IdentityForwardingDataSource> {
+  return Object.fromEntries(
+    SUBGRAPHS.map(({ name }) => [name, new IdentityForwardingDataSource({ url: `${subgraphBaseUrl(name)}/graphql` })]),
+  ) as Record<SubgraphName, IdentityForwardingDataSource>;
 }

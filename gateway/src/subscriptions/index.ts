@@ -4,7 +4,7 @@
  * executor: the owning subgraph streams the primary events, the gateway completes each across the
  * others (see sources.ts, and the README's "Live updates").
  */
-import { formatError, logger, SUBGRAPHS, subgraphBaseUrl, type Identity } from '@marketplace/runtime';
+import { formatError, logger, type Identity } from '@marketplace/runtime';
 import type { ServiceMap } from '@apollo/gateway';
 import {
   getOperationAST,
@@ -20,7 +20,6 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { authenticate } from '../authenticate';
-import { IdentityForwardingDataSource } from '../subgraph-data-source';
 import { SubscriptionPlanner } from './planning';
 import { SubscriptionSources } from './sources';
 import { UpstreamConnections } from './upstream';
@@ -47,14 +46,13 @@ function masked(errors: readonly GraphQLError[]): GraphQLFormattedError[] {
 export function serveSubscriptions(opts: {
   httpServer: Server;
   supergraphSdl: string;
+  /** The gateway's data sources, which complete each event as they answer queries. */
+  dataSources: ServiceMap;
   validationRules: readonly ValidationRule[];
 }): SubscriptionServer {
   const planner = new SubscriptionPlanner(opts.supergraphSdl);
   const upstream = new UpstreamConnections();
-  const dataSources: ServiceMap = Object.fromEntries(
-    SUBGRAPHS.map(({ name }) => [name, new IdentityForwardingDataSource({ url: `${subgraphBaseUrl(name)}/graphql` })]),
-  );
-  const sources = new SubscriptionSources({ planner, upstream, dataSources });
+  const sources = new SubscriptionSources({ planner, upstream, dataSources: opts.dataSources });
   const wss = new WebSocketServer({ server: opts.httpServer, path: '/graphql' });
 
   const server = useServer<{ authorization?: unknown }, ConnectionExtra>(
