@@ -10,7 +10,7 @@
 import { appendFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { percentile, pool, startGraph, type RunningGraph } from './support';
+import { benchStore, percentile, pool, startGraph, type RunningGraph } from './support';
 
 const CONTENDERS = Number(process.env.BENCH_CONTENDERS ?? 1000);
 const UNITS = Number(process.env.BENCH_UNITS ?? 100);
@@ -43,22 +43,7 @@ async function main() {
   const loadBefore = load();
   const graph = await startGraph({ PASSWORD_HASH_COST: 'test' });
   try {
-    const admin = (await graph.request('Login', { email: 'admin@marketplace.local', password: 'admin-password' })).login.accessToken;
-    const category = (await graph.request('CreateCategory', { input: { name: 'Bench', slug: 'bench' } }, admin)).createCategory.category;
-    const warehouse = (await graph.request('CreateWarehouse', { input: { code: 'BENCH-1', name: 'Bench', region: 'NY' } }, admin)).createWarehouse.warehouse;
-    const sellerReg = await graph.request('Register', { input: { email: 'seller@bench.test', password: 'bench-password', name: 'Seller' } });
-    const seller = (await graph.request('BecomeSeller', { storeName: 'Bench Store' }, sellerReg.register.accessToken)).becomeSeller.accessToken;
-    const newVariant = async (units: number) => {
-      const product = (
-        await graph.request(
-          'CreateProduct',
-          { input: { title: `Bench item ${randomUUID().slice(0, 6)}`, description: '', brand: 'Bench', categoryId: category.id, variants: [{ sku: randomUUID().slice(0, 12), title: 'One', price: 1999 }] } },
-          seller,
-        )
-      ).createProduct.product;
-      await graph.request('SetStock', { variantId: product.variants[0].id, warehouseId: warehouse.id, onHand: units }, seller);
-      return { productId: product.id as string, variantId: product.variants[0].id as string };
-    };
+    const { newVariant } = await benchStore(graph);
     const checkout = (b: { token: string; addressId: string }) =>
       graph.request('Checkout', { input: { idempotencyKey: randomUUID(), shippingAddressId: b.addressId, paymentToken: 'tok_visa' } }, b.token);
 

@@ -9,13 +9,11 @@
  * subscribers, and the gateway's count of upstream sources. Appends to bench/results/subscriptions.md.
  * Linux only (reads the gateway's memory with `ps`).
  */
-import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { op } from '../scripts/contract';
-import { percentile, pool, startGraph } from './support';
+import { benchStore, graphProcessPid, percentile, pool, processCpuSeconds, startGraph } from './support';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -45,20 +43,9 @@ function subscribeRaw(url: string, payload: object, onNext: (message: string) =>
   });
 }
 
-/** The gateway process of the graph started by startGraph (scripts/start.ts leads its group). */
-function gatewayPid(groupId: number): number {
-  const lines = execFileSync('ps', ['-eo', 'pid=,pgid=,args='], { encoding: 'utf8' }).split('\n');
-  const gateway = lines.map((l) => l.trim().split(/\s+/)).find(([, pgid, ...args]) => Number(pgid) === groupId && args.join(' ').includes('gateway/src/main.ts'));
-  if (!gateway) throw new Error('gateway process not found');
-  return Number(gateway[0]);
-}
-
 const rssMiB = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
 /** CPU time (user + system) the process has used, in ms. */
-const cpuMs = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (100 Hz)
-};
+const cpuMs = (pid: number) => processCpuSeconds(pid) * 1000;
 
 async function main() {
   const loadBefore = loadavg()[0]!.toFixed(1);
@@ -67,22 +54,10 @@ async function main() {
   const health = async () => (await (await fetch(`${base}/health`)).json()) as Health;
   const sockets: WebSocket[] = [];
   try {
-    const admin = (await graph.request('Login', { email: 'admin@marketplace.local', password: 'admin-password' })).login.accessToken;
-    const category = (await graph.request('CreateCategory', { input: { name: 'Bench', slug: 'bench' } }, admin)).createCategory.category;
-    const warehouse = (await graph.request('CreateWarehouse', { input: { code: 'BENCH-1', name: 'Bench', region: 'NY' } }, admin)).createWarehouse.warehouse;
-    const sellerReg = await graph.request('Register', { input: { email: 'seller@bench.test', password: 'bench-password', name: 'Seller' } });
-    const seller = (await graph.request('BecomeSeller', { storeName: 'Bench Store' }, sellerReg.register.accessToken)).becomeSeller.accessToken;
-    const product = (
-      await graph.request(
-        'CreateProduct',
-        { input: { title: 'Watched item', description: '', brand: 'Bench', categoryId: category.id, variants: [{ sku: randomUUID().slice(0, 12), title: 'One', price: 1999 }] } },
-        seller,
-      )
-    ).createProduct.product;
-    const variantId = product.variants[0].id as string;
-    const setStock = (onHand: number) => graph.request('SetStock', { variantId, warehouseId: warehouse.id, onHand }, seller);
-    await setStock(1000);
-    const gateway = gatewayPid(graph.pid);
+    const store = await benchStore(graph);
+    const { productId, variantId } = await store.newVariant(1000, 'Watched item');
+    const setStock = (onHand: number) => store.setStock(variantId, onHand);
+    const gateway = graphProcessPid(graph, 'gateway/src/main.ts');
     const rssBefore = rssMiB(gateway);
 
     // Per round, when each subscriber received its event (ms, performance.now()).
@@ -93,7 +68,7 @@ async function main() {
     const wsUrl = graph.url.replace(/^http/, 'ws');
     await pool(Array.from({ length: SUBSCRIBERS }), 200, async () => {
       sockets.push(
-        await subscribeRaw(wsUrl, { query: op('WatchStock'), variables: { productId: product.id } }, (message) => {
+        await subscribeRaw(wsUrl, { query: op('WatchStock'), variables: { productId: productId } }, (message) => {
           if (message.includes('"errors"')) errors++;
           else if (round >= 0) received[round]!.push(performance.now());
         }),

@@ -7,6 +7,7 @@
  */
 import { recreateDatabase, REPO_ROOT } from '@marketplace/runtime';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -53,6 +54,13 @@ function processGroup(pgid: number): number[] {
     });
 }
 
+/** The pid of one of the graph's processes, by its entry point (e.g. `gateway/src/main.ts`). */
+export function graphProcessPid(graph: RunningGraph, entry: string): number {
+  const pid = processGroup(graph.pid).find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(entry));
+  if (pid === undefined) throw new Error(`no ${entry} process in the graph`);
+  return pid;
+}
+
 export async function startGraph(env: Record<string, string> = {}): Promise<RunningGraph> {
   await recreateDatabase(BENCH_DATABASE_URL);
   const ports: Record<string, string> = { PORT: String(BASE_PORT) };
@@ -94,6 +102,29 @@ export async function startGraph(env: Record<string, string> = {}): Promise<Runn
       await new Promise((resolve) => child.once('exit', resolve));
     },
   };
+}
+
+/** A store to benchmark with: a category, a warehouse, a seller, and a way to list stocked items. */
+export async function benchStore(graph: RunningGraph) {
+  const admin = (await graph.request('Login', { email: 'admin@marketplace.local', password: 'admin-password' })).login.accessToken;
+  const category = (await graph.request('CreateCategory', { input: { name: 'Bench', slug: 'bench' } }, admin)).createCategory.category;
+  const warehouse = (await graph.request('CreateWarehouse', { input: { code: 'BENCH-1', name: 'Bench', region: 'NY' } }, admin)).createWarehouse.warehouse;
+  const sellerReg = await graph.request('Register', { input: { email: 'seller@bench.test', password: 'bench-password', name: 'Seller' } });
+  const sellerToken: string = (await graph.request('BecomeSeller', { storeName: 'Bench Store' }, sellerReg.register.accessToken)).becomeSeller.accessToken;
+  const setStock = (variantId: string, onHand: number) => graph.request('SetStock', { variantId, warehouseId: warehouse.id, onHand }, sellerToken);
+  /** A new one-variant product with `units` on hand. */
+  const newVariant = async (units: number, title = `Bench item ${randomUUID().slice(0, 6)}`) => {
+    const product = (
+      await graph.request(
+        'CreateProduct',
+        { input: { title, description: '', brand: 'Bench', categoryId: category.id, variants: [{ sku: randomUUID().slice(0, 12), title: 'One', price: 1999 }] } },
+        sellerToken,
+      )
+    ).createProduct.product;
+    await setStock(product.variants[0].id, units);
+    return { productId: product.id as string, variantId: product.variants[0].id as string };
+  };
+  return { sellerToken, setStock, newVariant };
 }
 
 /** Runs `work` over `items` with at most `concurrency` in flight. */
