@@ -33,7 +33,32 @@ export function createDatabase<TSchema extends Record<string, unknown>>(
             if (!query.includes('pg_catalog.pg_type')) sqlStatements.count++;
           },
   });
-  return { db: drizzle(sql, { schema }), sql, close: () => sql.end({ timeout: 5 }) };
+  return { db: drizzle(preparingStatements(sql), { schema }), sql, close: () => sql.end({ timeout: 5 }) };
+}
+
+/**
+ * The client drizzle is given: its parameterised statements become named prepared statements,
+ * which postgres.js keeps per connection, so Postgres parses and plans each statement shape once
+ * per connection instead of on every execution (drizzle asks for unnamed ones unless a query is
+ * explicitly `.prepare()`d). Transactions and savepoints hand out clients that do the same.
+ */
+function preparingStatements(sql: postgres.Sql | postgres.TransactionSql): postgres.Sql {
+  return new Proxy(sql, {
+    get(target, property, receiver) {
+      if (property === 'unsafe') {
+        return (query: string, params?: unknown[], options?: postgres.UnsafeQueryOptions) =>
+          params?.length ? target.unsafe(query, params as postgres.ParameterOrJSON<never>[], { ...options, prepare: true }) : target.unsafe(query, params as never, options);
+      }
+      if (property === 'begin' || property === 'savepoint') {
+        const open = Reflect.get(target, property, receiver) as (...args: unknown[]) => unknown;
+        return (...args: unknown[]) => {
+          const work = args.pop() as (tx: postgres.TransactionSql) => unknown;
+          return open.call(target, ...args, (tx: postgres.TransactionSql) => work(preparingStatements(tx) as unknown as postgres.TransactionSql));
+        };
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  }) as postgres.Sql;
 }
 
 /** Creates the database named in `url` when it does not exist yet. */
