@@ -26,8 +26,8 @@ import { createRedis, type Redis } from './redis';
 
 /** Events a subscription may fall behind by before the oldest are dropped (it then sees the latest state). */
 const SUBSCRIPTION_QUEUE = 100;
-/** At most this many past events are replayed to a subscription that resumes. */
-const CATCH_UP_LIMIT = 1000;
+/** Past events are read from the stream this many at a time when a subscription catches up. */
+const CATCH_UP_PAGE = 500;
 
 /** Orders Redis stream ids (`<ms>-<seq>`). */
 export function compareStreamIds(a: string, b: string): number {
@@ -76,10 +76,15 @@ function detach(topic: string, listener: Listener): void {
   }
 }
 
-async function eventsAfter(topic: string, after: string): Promise<DomainEvent[]> {
-  catchUpReader ??= createRedis();
-  const entries = (await catchUpReader.xrange(streamKey(topic), `(${after}`, '+', 'COUNT', CATCH_UP_LIMIT)) as [string, string[]][];
-  return entries.map((entry) => parseEntry(topic, entry));
+/** Every event of `topic` recorded after `after`, to the stream's end, a page at a time. */
+async function* eventsAfter(topic: string, after: string): AsyncGenerator<DomainEvent> {
+  const reader = (catchUpReader ??= createRedis());
+  for (let from = after; ; ) {
+    const entries = (await reader.xrange(streamKey(topic), `(${from}`, '+', 'COUNT', CATCH_UP_PAGE)) as [string, string[]][];
+    for (const entry of entries) yield parseEntry(topic, entry);
+    if (entries.length < CATCH_UP_PAGE) return;
+    from = entries[entries.length - 1]![0];
+  }
 }
 
 /**
@@ -105,7 +110,7 @@ export function liveEvents(
     const listener: Listener = { deliver: (event) => (held ? held.push(event) : emit(event)) };
     const joined = topics.filter((topic) => attach(topic, listener, after));
     try {
-      for (const topic of joined) (await eventsAfter(topic, after)).forEach(emit);
+      for (const topic of joined) for await (const event of eventsAfter(topic, after)) emit(event);
     } finally {
       held.forEach(emit);
       held = null;

@@ -45,6 +45,20 @@ describe('liveEvents', () => {
     await Promise.all([first.return?.(), second.return?.()]);
   });
 
+  it('catches up over more past events than one read of the stream returns', async () => {
+    const topic = newTopic();
+    const running = liveEvents([topic], { matches: () => false });
+    void running.next();
+    await new Promise((r) => setTimeout(r, 50));
+    const before = streamPositionNow();
+    await publish(topic, [...Array.from({ length: 1200 }, (_, i) => `old${i}`), 'last']);
+    await new Promise((r) => setTimeout(r, 200));
+    // Joins the running tail after all of them were recorded: only the stream has them now.
+    const resumed = liveEvents([topic], { after: before, matches: (e) => e.key === 'old0' || e.key === 'last' });
+    expect(await take(resumed, 2)).toEqual(['old0', 'last']);
+    await Promise.all([running.return?.(), resumed.return?.()]);
+  });
+
   it('keeps at most 100 undelivered events for a slow subscription, dropping the oldest', async () => {
     const topic = newTopic();
     const after = streamPositionNow();
