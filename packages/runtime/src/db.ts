@@ -37,6 +37,21 @@ export function createDatabase<TSchema extends Record<string, unknown>>(
 }
 
 /**
+ * Distinct statement texts a process prepares, at most: every prepared statement stays in each
+ * connection's memory (on both sides) until the connection is recycled, and batch loads make a text
+ * per list length (`in ($1, $2, …)`); the rare texts beyond these run unprepared.
+ */
+const MAX_PREPARED_TEXTS = 500;
+const preparedTexts = new Set<string>();
+
+function worthPreparing(query: string): boolean {
+  if (preparedTexts.has(query)) return true;
+  if (preparedTexts.size >= MAX_PREPARED_TEXTS) return false;
+  preparedTexts.add(query);
+  return true;
+}
+
+/**
  * The client drizzle is given: its parameterised statements become named prepared statements,
  * which postgres.js keeps per connection, so Postgres parses and plans each statement shape once
  * per connection instead of on every execution (drizzle asks for unnamed ones unless a query is
@@ -47,7 +62,9 @@ function preparingStatements(sql: postgres.Sql | postgres.TransactionSql): postg
     get(target, property, receiver) {
       if (property === 'unsafe') {
         return (query: string, params?: unknown[], options?: postgres.UnsafeQueryOptions) =>
-          params?.length ? target.unsafe(query, params as postgres.ParameterOrJSON<never>[], { ...options, prepare: true }) : target.unsafe(query, params as never, options);
+          params?.length && worthPreparing(query)
+            ? target.unsafe(query, params as postgres.ParameterOrJSON<never>[], { ...options, prepare: true })
+            : target.unsafe(query, params as never, options);
       }
       if (property === 'begin' || property === 'savepoint') {
         const open = Reflect.get(target, property, receiver) as (...args: unknown[]) => unknown;
