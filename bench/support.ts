@@ -24,6 +24,8 @@ export interface RunningGraph {
   request<T = any>(operation: string, variables?: Record<string, unknown>, token?: string): Promise<T>;
   /** CPU seconds used so far by the graph's processes and by the Postgres backends serving its database. */
   cpuSeconds(): Promise<{ graph: number; postgres: number }>;
+  /** The same, by service (`gateway`, each subgraph, `postgres`). */
+  cpuSecondsByService(): Promise<Map<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -52,6 +54,16 @@ function processGroup(pgid: number): number[] {
         return false;
       }
     });
+}
+
+/** A graph process's SERVICE_NAME (scripts/start.ts sets it), or `start` for the supervisor itself. */
+function serviceOf(pid: number): string {
+  try {
+    const variable = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((v) => v.startsWith('SERVICE_NAME='));
+    return variable?.slice('SERVICE_NAME='.length) ?? 'start';
+  } catch {
+    return 'start';
+  }
 }
 
 /** The pid of one of the graph's processes, by its entry point (e.g. `gateway/src/main.ts`). */
@@ -83,6 +95,14 @@ export async function startGraph(env: Record<string, string> = {}): Promise<Runn
     if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) break;
     await new Promise((r) => setTimeout(r, 250));
   }
+  const cpuSecondsByService = async () => {
+    const used = new Map<string, number>();
+    const add = (name: string, seconds: number) => used.set(name, (used.get(name) ?? 0) + seconds);
+    for (const pid of processGroup(child.pid!)) add(serviceOf(pid), processCpuSeconds(pid));
+    const backends = await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${databaseName} and pid <> pg_backend_pid()`;
+    for (const { pid } of backends) add('postgres', processCpuSeconds(pid));
+    return used;
+  };
   return {
     url: `${base}/graphql`,
     pid: child.pid!,
@@ -91,10 +111,11 @@ export async function startGraph(env: Record<string, string> = {}): Promise<Runn
       if (res.errors?.length) throw new Error(`${operation}: ${JSON.stringify(res.errors)}`);
       return res.data as any;
     },
+    cpuSecondsByService,
     async cpuSeconds() {
-      const backends = await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${databaseName} and pid <> pg_backend_pid()`;
-      const sum = (pids: number[]) => pids.reduce((total, pid) => total + processCpuSeconds(pid), 0);
-      return { graph: sum(processGroup(child.pid!)), postgres: sum(backends.map((b) => b.pid)) };
+      const byService = await cpuSecondsByService();
+      const postgresSeconds = byService.get('postgres') ?? 0;
+      return { graph: [...byService.values()].reduce((a, b) => a + b, 0) - postgresSeconds, postgres: postgresSeconds };
     },
     async stop() {
       await admin.end();
