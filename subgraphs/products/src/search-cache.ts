@@ -1,0 +1,64 @@
+/**
+ * Search results kept in process, exactly invalidated: an entry is valid for one *search
+ * generation*, a counter in Redis that products increments after every committed change of
+ * something search reads (a product or variant written, a category created, a product's copied
+ * `in_stock` or rating changed: `searchChanged`). A search reads the generation once, before it
+ * reads anything else, so whatever it caches was read after the changes that generation counts;
+ * and a search that starts after a change has been counted never sees an entry from before it,
+ * whichever products instance made the change or serves the search.
+ */
+import { createRedis, logger, type Redis } from '@marketplace/runtime';
+
+const GENERATION_KEY = 'products:search-generation';
+/** Bounds the memory entries take; the oldest go first. */
+const MAX_ENTRIES = 1000;
+/**
+ * A backstop only: a change whose increment was lost (Redis failing right after the commit) is
+ * seen at the latest this long after.
+ */
+const MAX_AGE_MS = 60_000;
+
+let redis: Redis | undefined;
+const client = () => (redis ??= createRedis());
+
+let generation: string | null = null;
+const entries = new Map<string, { value: object; at: number }>();
+
+/** Called after a change of something search reads has committed. */
+export async function searchChanged(): Promise<void> {
+  await client().incr(GENERATION_KEY);
+}
+
+/**
+ * The cache entry of `key` for the current generation, which the caller fills with what it reads;
+ * when the generation cannot be read, an empty entry kept nowhere (the search reads everything).
+ */
+export async function searchCacheEntry<T extends object>(key: string): Promise<Partial<T>> {
+  let current: string;
+  try {
+    current = (await client().get(GENERATION_KEY)) ?? '0';
+  } catch (err) {
+    logger.warn({ err }, 'search generation unavailable; searching without the cache');
+    return {};
+  }
+  // Any other value than the last one seen (not only a higher one: Redis may have lost the key)
+  // makes every entry stale.
+  if (current !== generation) {
+    entries.clear();
+    generation = current;
+  }
+  const now = Date.now();
+  const found = entries.get(key);
+  if (found && now - found.at < MAX_AGE_MS) return found.value as Partial<T>;
+  const fresh = { value: {}, at: now };
+  entries.delete(key);
+  entries.set(key, fresh);
+  if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+  return fresh.value as Partial<T>;
+}
+
+/** Closes the Redis connection (the subgraph stops). */
+export async function closeSearchCache(): Promise<void> {
+  redis?.disconnect();
+  redis = undefined;
+}
