@@ -9,7 +9,8 @@ import DataLoader from 'dataloader';
 import { and, asc, eq, gte, inArray, lte, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { ProductFilter, ProductSort, ProductStatus } from './__generated__/resolvers-types';
 import type { Db } from './db/client';
-import { categories, products, type ProductRow } from './db/schema';
+import { categories, products, type CategoryRow, type ProductRow } from './db/schema';
+import type { Loaders } from './loaders';
 import { searchCacheEntry } from './search-cache';
 
 export interface ProductSearch {
@@ -33,9 +34,16 @@ export interface ProductSearch {
 
 type Part = 'page' | 'summary';
 interface SearchParts {
-  /** The page's rows and one more (there is a next page when it is there), with their rank for RELEVANCE. */
-  page: { row: ProductRow; rank: number | null }[];
+  page: SearchPage;
   summary: SearchSummary;
+}
+
+/** A page as the connection shows it, built once per search result (then cached with it). */
+interface SearchPage {
+  edges: { cursor: string; node: ProductRow }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  /** The categories of its products, read with them: `Product.category` then needs no statement. */
+  categories: CategoryRow[];
 }
 
 export interface FacetCount {
@@ -180,26 +188,22 @@ function searchParts(db: Db, search: ProductSearch) {
   return search.parts;
 }
 
-export async function searchPage(db: Db, search: ProductSearch): Promise<SearchParts['page']> {
-  return (await searchParts(db, search).load('page')) as SearchParts['page'];
+async function searchPage(db: Db, search: ProductSearch): Promise<SearchPage> {
+  return (await searchParts(db, search).load('page')) as SearchPage;
 }
 
 async function searchSummary(db: Db, search: ProductSearch): Promise<SearchSummary> {
   return (await searchParts(db, search).load('summary')) as SearchSummary;
 }
 
-export async function searchEdges(db: Db, search: ProductSearch) {
-  const rows = await searchPage(db, search);
-  return rows.slice(0, search.size).map(({ row, rank }) => ({ cursor: encodeCursor(cursorValues(search, row, rank)), node: row }));
+export async function searchEdges(db: Db, loaders: Loaders, search: ProductSearch) {
+  const page = await searchPage(db, search);
+  for (const category of page.categories) loaders.categoryById.prime(category.id, category);
+  return page.edges;
 }
 
 export async function searchPageInfo(db: Db, search: ProductSearch) {
-  const rows = await searchPage(db, search);
-  const last = rows.slice(0, search.size).at(-1);
-  return {
-    hasNextPage: rows.length > search.size,
-    endCursor: last ? encodeCursor(cursorValues(search, last.row, last.rank)) : null,
-  };
+  return (await searchPage(db, search)).pageInfo;
 }
 
 export async function searchTotalCount(db: Db, search: ProductSearch): Promise<number> {
@@ -250,7 +254,7 @@ type FacetRow = [number, string | null, string | null, string | null, number | n
 async function readParts(db: Db, search: ProductSearch, parts: readonly Part[]): Promise<Partial<SearchParts>> {
   const [result] = await db.execute<{ page?: PageKey[]; facets?: FacetRow[] }>(searchStatement(search, parts));
   const found: Partial<SearchParts> = {};
-  if (result?.page) found.page = await pageRows(db, search, result.page);
+  if (result?.page) found.page = await pageOf(db, search, result.page);
   if (result?.facets) found.summary = summaryOf(result.facets);
   return found;
 }
@@ -329,12 +333,23 @@ function searchStatement(search: ProductSearch, parts: readonly Part[]): SQL {
   return sql`with ${sql.join(present(ctes), sql`, `)} select ${sql.join(present(selected), sql`, `)}`;
 }
 
-/** The page's rows, by id, in the statement's order. */
-async function pageRows(db: Db, search: ProductSearch, page: PageKey[]): Promise<SearchParts['page']> {
-  const ids = page.map(([id]) => id);
-  const rows = ids.length ? await db.select().from(products).where(inArray(products.id, ids)) : [];
-  const byId = alignByKey(ids, rows, (row) => row.id);
-  return page.flatMap(([, sortKey], i) => (byId[i] ? [{ row: byId[i], rank: search.sort === 'RELEVANCE' ? (sortKey as number) : null }] : []));
+/** The page's rows (by id, with their categories) as edges in the statement's order, and where it ends. */
+async function pageOf(db: Db, search: ProductSearch, keys: PageKey[]): Promise<SearchPage> {
+  const ids = keys.map(([id]) => id);
+  const rows = ids.length
+    ? await db.select({ product: products, category: categories }).from(products).innerJoin(categories, eq(categories.id, products.categoryId)).where(inArray(products.id, ids))
+    : [];
+  const byId = alignByKey(ids, rows, (row) => row.product.id);
+  const edges = keys.slice(0, search.size).flatMap(([, sortKey], i) => {
+    const node = byId[i]?.product;
+    // The rank is the cursor's value for RELEVANCE; the other sorts' values are the row's own.
+    return node ? [{ cursor: encodeCursor(cursorValues(search, node, search.sort === 'RELEVANCE' ? (sortKey as number) : null)), node }] : [];
+  });
+  return {
+    edges,
+    pageInfo: { hasNextPage: keys.length > search.size, endCursor: edges.at(-1)?.cursor ?? null },
+    categories: [...new Map(rows.map(({ category }) => [category.id, category])).values()],
+  };
 }
 
 function summaryOf(facetRows: FacetRow[]): SearchSummary {

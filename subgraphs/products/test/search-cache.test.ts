@@ -19,7 +19,7 @@ const seller = asSeller(randomUUID(), randomUUID());
 const uniqueWord = () => `zq${randomUUID().replace(/-/g, '').slice(0, 10)}`;
 
 const SEARCH = `query ($q: String, $f: ProductFilter, $s: ProductSort) { products(query: $q, filter: $f, sort: $s) {
-  totalCount facets { brands { value count } } edges { node { id title price { amount } } } } }`;
+  totalCount facets { brands { value count } } edges { cursor node { id title price { amount } category { id name } } } } }`;
 
 async function search(q: string, f: Record<string, unknown> = {}, s?: string) {
   const res = await subgraphRequest(server.url, SEARCH, { q, f, s });
@@ -66,7 +66,7 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 describe('the search cache', () => {
-  it('answers a repeated search without SQL', async () => {
+  it('answers a repeated search without SQL, categories of its products included', async () => {
     const word = uniqueWord();
     await createProduct(`Lamp ${word}`);
     // Other test files change the catalog meanwhile (each change empties the cache): one of a few
