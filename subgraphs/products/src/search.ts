@@ -218,7 +218,7 @@ export async function searchFacets(db: Db, search: ProductSearch) {
 /** Everything that decides a search's result: equal keys, equal results (within one search generation). */
 function cacheKey(search: ProductSearch): string {
   const { text, categoryId, brands, priceMin, priceMax, sellerId, inStock, minRating, statuses, sort, size, after } = search;
-  return JSON.stringify([text, categoryId, brands, priceMin, priceMax, sellerId, inStock, minRating, statuses, sort, size, after]);
+  return JSON.stringify(['search', text, categoryId, brands, priceMin, priceMax, sellerId, inStock, minRating, statuses, sort, size, after]);
 }
 
 /** The asked parts from the search cache, the missing ones from the database (then cached). */
@@ -399,16 +399,23 @@ export function oneTypoAway(text: string): string[] {
   return [...variants].filter((v) => v.trim().length > 0);
 }
 
-/**
- * Search-as-you-type, each step only when the previous found fewer than asked: titles starting
- * with the prefix (an index scan in the prefix index's order); titles starting with a prefix one
- * typo away from it (one short probe of that index per variant, for prefixes of 3 to 12 characters);
- * titles containing a close match of it anywhere (trigram word similarity), best first.
- */
+/** Search-as-you-type (see `findSuggestions`), kept in the search cache like search results. */
 export async function suggestions(db: Db, prefix: string, first: number): Promise<ProductRow[]> {
   const text = prefix.trim().toLowerCase();
   if (text.length < 1 || text.length > 100) throw badUserInput('prefix must be 1 to 100 characters.');
   if (!Number.isInteger(first) || first < 1 || first > SUGGESTION_LIMIT) throw badUserInput(`first must be 1 to ${SUGGESTION_LIMIT}.`);
+  const cached = await searchCacheEntry<{ suggestions: ProductRow[] }>(JSON.stringify(['suggestions', text, first]));
+  cached.suggestions ??= await findSuggestions(db, text, first);
+  return cached.suggestions;
+}
+
+/**
+ * Suggestions for a lower-cased prefix, each step only when the previous found fewer than asked:
+ * titles starting with the prefix (an index scan in the prefix index's order); titles starting with
+ * a prefix one typo away from it (one short probe of that index per variant, for prefixes of 3 to
+ * 12 characters); titles containing a close match of it anywhere (trigram word similarity), best first.
+ */
+async function findSuggestions(db: Db, text: string, first: number): Promise<ProductRow[]> {
   const pattern = `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const lowerTitle = sql`lower(${products.title})`;
   // The status is a literal, not a parameter, so the partial indexes (WHERE status = 'ACTIVE') apply to any plan.

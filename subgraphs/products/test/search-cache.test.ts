@@ -106,6 +106,23 @@ describe('the search cache', () => {
     expect((await search(renamed)).totalCount).toBe(0);
   });
 
+  it('suggests a product created or renamed at once', async () => {
+    const word = uniqueWord();
+    const suggest = async (prefix: string) => {
+      const res = await subgraphRequest(server.url, `query ($p: String!) { productSuggestions(prefix: $p) { id title } }`, { p: prefix });
+      expect(res.errors).toBeUndefined();
+      return (res.data!.productSuggestions as { id: string; title: string }[]).map((p) => p.title);
+    };
+    expect(await suggest(word)).toEqual([]);
+    const product = await createProduct(`${word} lantern`);
+    expect(await suggest(word)).toEqual([`${word} lantern`]);
+    await mutate(`mutation ($id: ID!, $t: String!) { updateProduct(id: $id, input: { title: $t }) { userErrors { code } } }`, {
+      id: product.id,
+      t: `${word} torch`,
+    });
+    expect(await suggest(word)).toEqual([`${word} torch`]);
+  });
+
   it("follows the copies of stock and ratings as soon as they change", async () => {
     const word = uniqueWord();
     const [a, b] = [await createProduct(`Tent ${word} a`), await createProduct(`Tent ${word} b`)];
