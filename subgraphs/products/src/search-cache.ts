@@ -21,8 +21,11 @@ const MAX_AGE_MS = 60_000;
 let redis: Redis | undefined;
 const client = () => (redis ??= createRedis());
 
+/** The readings of the parts of one result (a page, a summary, suggestions), by part. */
+export type CacheEntry = Map<string, Promise<unknown>>;
+
 let generation: string | null = null;
-const entries = new Map<string, { value: object; at: number }>();
+const entries = new Map<string, { value: CacheEntry; at: number }>();
 
 /** Called after a change of something search reads has committed. */
 export async function searchChanged(): Promise<void> {
@@ -30,16 +33,16 @@ export async function searchChanged(): Promise<void> {
 }
 
 /**
- * The cache entry of `key` for the current generation, which the caller fills with what it reads;
- * when the generation cannot be read, an empty entry kept nowhere (the search reads everything).
+ * The cache entry of `key` for the current generation, which the caller fills (`cachedPart`); when
+ * the generation cannot be read, an empty entry kept nowhere (the search reads everything).
  */
-export async function searchCacheEntry<T extends object>(key: string): Promise<Partial<T>> {
+export async function searchCacheEntry(key: string): Promise<CacheEntry> {
   let current: string;
   try {
     current = (await client().get(GENERATION_KEY)) ?? '0';
   } catch (err) {
     logger.warn({ err }, 'search generation unavailable; searching without the cache');
-    return {};
+    return new Map();
   }
   // Any other value than the last one seen (not only a higher one: Redis may have lost the key)
   // makes every entry stale.
@@ -49,12 +52,30 @@ export async function searchCacheEntry<T extends object>(key: string): Promise<P
   }
   const now = Date.now();
   const found = entries.get(key);
-  if (found && now - found.at < MAX_AGE_MS) return found.value as Partial<T>;
-  const fresh = { value: {}, at: now };
+  if (found && now - found.at < MAX_AGE_MS) return found.value;
+  const fresh = { value: new Map(), at: now };
   entries.delete(key);
   entries.set(key, fresh);
   if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-  return fresh.value as Partial<T>;
+  return fresh.value;
+}
+
+/**
+ * The reading of `part` in `entry`, started by `read()` when there is none yet: concurrent searches
+ * of one result (all of them, after a change emptied the cache) share one read. A failed read is
+ * dropped, so the next search reads again.
+ */
+export function cachedPart<T>(entry: CacheEntry, part: string, read: () => Promise<T>): Promise<T> {
+  let reading = entry.get(part) as Promise<T> | undefined;
+  if (!reading) {
+    const started = read();
+    entry.set(part, started);
+    started.catch(() => {
+      if (entry.get(part) === started) entry.delete(part);
+    });
+    reading = started;
+  }
+  return reading;
 }
 
 /** Closes the Redis connection (the subgraph stops). */

@@ -11,7 +11,7 @@ import type { ProductFilter, ProductSort, ProductStatus } from './__generated__/
 import type { Db } from './db/client';
 import { categories, products, type CategoryRow, type ProductRow } from './db/schema';
 import type { Loaders } from './loaders';
-import { searchCacheEntry } from './search-cache';
+import { cachedPart, searchCacheEntry } from './search-cache';
 
 export interface ProductSearch {
   text: string | null;
@@ -221,12 +221,12 @@ function cacheKey(search: ProductSearch): string {
   return JSON.stringify(['search', text, categoryId, brands, priceMin, priceMax, sellerId, inStock, minRating, statuses, sort, size, after]);
 }
 
-/** The asked parts from the search cache, the missing ones from the database (then cached). */
+/** The asked parts from the search cache; the missing ones are read together from the database. */
 async function fetchParts(db: Db, search: ProductSearch, parts: readonly Part[]): Promise<SearchParts[Part][]> {
-  const cached = await searchCacheEntry<SearchParts>(cacheKey(search));
-  const missing = parts.filter((part) => cached[part] === undefined);
-  if (missing.length) Object.assign(cached, await querySearch(db, search, missing));
-  return parts.map((part) => cached[part]!);
+  const entry = await searchCacheEntry(cacheKey(search));
+  const missing = parts.filter((part) => !entry.has(part));
+  const reading = missing.length ? querySearch(db, search, missing) : null;
+  return Promise.all(parts.map((part) => cachedPart(entry, part, async () => (await reading!)[part]!)));
 }
 
 /**
@@ -404,9 +404,8 @@ export async function suggestions(db: Db, prefix: string, first: number): Promis
   const text = prefix.trim().toLowerCase();
   if (text.length < 1 || text.length > 100) throw badUserInput('prefix must be 1 to 100 characters.');
   if (!Number.isInteger(first) || first < 1 || first > SUGGESTION_LIMIT) throw badUserInput(`first must be 1 to ${SUGGESTION_LIMIT}.`);
-  const cached = await searchCacheEntry<{ suggestions: ProductRow[] }>(JSON.stringify(['suggestions', text, first]));
-  cached.suggestions ??= await findSuggestions(db, text, first);
-  return cached.suggestions;
+  const entry = await searchCacheEntry(JSON.stringify(['suggestions', text, first]));
+  return cachedPart(entry, 'suggestions', () => findSuggestions(db, text, first));
 }
 
 /**

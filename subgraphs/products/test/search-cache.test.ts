@@ -81,6 +81,23 @@ describe('the search cache', () => {
     expect(costs).toContain(0);
   });
 
+  it('reads a result once for all the searches asking for it at the same time', async () => {
+    const word = uniqueWord();
+    await createProduct(`Desk ${word}`);
+    const statementsOf = async (work: () => Promise<unknown>) => {
+      await searchChanged(); // empties the cache, as any change does
+      const before = sqlStatements.count;
+      await work();
+      return sqlStatements.count - before;
+    };
+    // As above, a change from another test file may come between: one of a few tries has none.
+    const tries: [number, number][] = [];
+    for (let i = 0; i < 5 && !tries.some(([one, many]) => one === many); i++) {
+      tries.push([await statementsOf(() => search(word)), await statementsOf(() => Promise.all([1, 2, 3, 4, 5].map(() => search(word))))]);
+    }
+    expect(tries.some(([one, many]) => one === many && one > 0)).toBe(true);
+  });
+
   it('finds a product created, changed, repriced or archived at once', async () => {
     const word = uniqueWord();
     expect((await search(word)).totalCount).toBe(0);
