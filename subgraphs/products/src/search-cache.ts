@@ -13,8 +13,8 @@ const GENERATION_KEY = 'products:search-generation';
 /** Bounds the memory entries take; the oldest go first. */
 const MAX_ENTRIES = 1000;
 /**
- * A backstop only: a change whose increment was lost (Redis failing right after the commit) is
- * seen at the latest this long after.
+ * A backstop only: a change whose increment was lost (Redis failing right after the commit, while
+ * this process did not search) is seen at the latest this long after.
  */
 const MAX_AGE_MS = 60_000;
 
@@ -27,9 +27,16 @@ export type CacheEntry = Map<string, Promise<unknown>>;
 let generation: string | null = null;
 const entries = new Map<string, { value: CacheEntry; at: number }>();
 
-/** Called after a change of something search reads has committed. */
+/**
+ * Called after a change of something search reads has committed. Never fails the change, which is
+ * done: without Redis, searches go without the cache (below) until it is back.
+ */
 export async function searchChanged(): Promise<void> {
-  await client().incr(GENERATION_KEY);
+  try {
+    await client().incr(GENERATION_KEY);
+  } catch (err) {
+    logger.error({ err }, 'search generation not incremented; cached searches may miss a change for up to a minute');
+  }
 }
 
 /**
@@ -42,6 +49,9 @@ export async function searchCacheEntry(key: string): Promise<CacheEntry> {
     current = (await client().get(GENERATION_KEY)) ?? '0';
   } catch (err) {
     logger.warn({ err }, 'search generation unavailable; searching without the cache');
+    // Increments may be failing too: nothing cached so far is trusted once Redis answers again.
+    entries.clear();
+    generation = null;
     return new Map();
   }
   // Any other value than the last one seen (not only a higher one: Redis may have lost the key)
