@@ -246,6 +246,16 @@ const BY_BRAND = 0b101;
 const BY_PRICE = 0b110;
 const TOTAL = 0b111;
 
+/** The index in PRICE_BUCKETS of a product's price. */
+const PRICE_BUCKET = sql.join(
+  [
+    sql`case`,
+    ...PRICE_BUCKETS.slice(0, -1).map(([, max], i) => sql`when ${products.minPrice} < ${sql.raw(String(max))} then ${sql.raw(String(i))}`),
+    sql`else ${sql.raw(String(PRICE_BUCKETS.length - 1))} end`,
+  ],
+  sql` `,
+);
+
 /** A page row of the statement: [id, sort key] (the sort key is the rank for RELEVANCE). */
 type PageKey = [string, unknown];
 /** A facet row of the statement: [grouping, category id, category name, brand, price bucket, count]. */
@@ -271,14 +281,6 @@ function searchStatement(search: ProductSearch, parts: readonly Part[]): SQL {
   const { shared, category, brands, price } = conditionParts(search);
   const { key, dir, type } = sortKey(search);
   const direction = sql.raw(dir);
-  const bucket = sql.join(
-    [
-      sql`case`,
-      ...PRICE_BUCKETS.slice(0, -1).map(([, max], i) => sql`when ${products.minPrice} < ${sql.raw(String(max))} then ${sql.raw(String(i))}`),
-      sql`else ${sql.raw(String(PRICE_BUCKETS.length - 1))} end`,
-    ],
-    sql` `,
-  );
   const facetFilters = { in_category: category, in_brands: brands, in_price: price };
   const flags = Object.entries(facetFilters).flatMap(([name, condition]) => (condition ? [sql`, ${condition} as ${sql.raw(name)}`] : []));
   /** Matches passing the filters of these facets (all of them: the page and the total). */
@@ -294,7 +296,7 @@ function searchStatement(search: ProductSearch, parts: readonly Part[]): SQL {
   const ctes = [
     sql`matches as (
       select ${products.id} as id, ${key} as sort_key, ${products.categoryId} as category_id, ${products.brand} as brand,
-             ${bucket} as bucket ${sql.join(flags, sql``)}
+             ${PRICE_BUCKET} as bucket ${sql.join(flags, sql``)}
       from ${products}
       where ${shared}
     )`,
@@ -337,7 +339,11 @@ function searchStatement(search: ProductSearch, parts: readonly Part[]): SQL {
 async function pageOf(db: Db, search: ProductSearch, keys: PageKey[]): Promise<SearchPage> {
   const ids = keys.map(([id]) => id);
   const rows = ids.length
-    ? await db.select({ product: products, category: categories }).from(products).innerJoin(categories, eq(categories.id, products.categoryId)).where(inArray(products.id, ids))
+    ? await db
+        .select({ product: products, category: categories })
+        .from(products)
+        .innerJoin(categories, eq(categories.id, products.categoryId))
+        .where(inArray(products.id, ids))
     : [];
   const byId = alignByKey(ids, rows, (row) => row.product.id);
   const edges = keys.slice(0, search.size).flatMap(([, sortKey], i) => {
