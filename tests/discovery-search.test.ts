@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { op } from '../scripts/contract';
 import { startStack, type Stack } from '../scripts/stack';
 import { allPages, catalog, uniqueWord } from './discovery-helpers';
-import { createCategory, createProduct, operatorToken, registerSeller } from './helpers';
+import { createCategory, createProduct, operatorToken, registerCustomer, registerSeller } from './helpers';
 
 let stack: Stack;
 let admin: string;
@@ -116,6 +116,24 @@ describe('searching the catalog', () => {
     const ranked = await allPages(stack, { query: word }, 2);
     expect(ranked.slice(0, 3).map((n) => n.id).sort()).toEqual([...inTitle].sort());
     expect(ranked.slice(3).map((n) => n.id).sort()).toEqual([...inBrand].sort());
+  });
+
+  it("finds a seller's new and changed products at once, though the same search was made before", async () => {
+    // Signed in: the gateway's response cache (anonymous callers, 1 s) is not in the way, products' search cache is.
+    const shopper = await registerCustomer(stack);
+    const category = await createCategory(stack, admin);
+    const word = uniqueWord();
+    const search = async (query: string) => {
+      const res = await stack.request(op('Catalog'), { query }, shopper.token);
+      expect(res.errors).toBeUndefined();
+      return (res.data.products.edges as { node: { id: string; title: string } }[]).map((e) => e.node.title);
+    };
+    expect(await search(word)).toEqual([]);
+    const product = await createProduct(stack, seller.token, category.id, { title: `Lantern ${word}` });
+    expect(await search(word)).toEqual([`Lantern ${word}`]);
+    const res = await stack.request(op('UpdateProduct'), { id: product.id, input: { title: `Torch ${word}` } }, seller.token);
+    expect(res.data.updateProduct.userErrors).toEqual([]);
+    expect(await search(word)).toEqual([`Torch ${word}`]);
   });
 
   it('suggests titles by prefix, and despite a typo', async () => {

@@ -6,12 +6,15 @@
  * Every copied value carries its version, the owner's outbox position (event id
  * `<subgraph>:<outbox id>`): an owner writes one entity's events in the order of its changes, so a
  * value only replaces an older one. Redelivered, reordered or already-rebuilt events change nothing.
+ * A change of what search filters on is counted by the search cache once committed (`projectStock`,
+ * `projectRatings`).
  */
 import { consumeEvents, createDatabase, type DomainEvent } from '@marketplace/runtime';
 import { and, asc, inArray, sql } from 'drizzle-orm';
-import type { Tx } from './db/client';
+import type { Db, Tx } from './db/client';
 import * as tables from './db/schema';
 import { products, variantStock } from './db/schema';
+import { searchChanged } from './search-cache';
 
 export interface StockValue {
   variantId: string;
@@ -60,14 +63,15 @@ async function lockProducts(tx: Tx, productIds: string[]): Promise<Set<string>> 
 /**
  * Copies variants' availability and recomputes their products' `in_stock`. The products' rows are
  * locked first, so two writers touching one product take turns and the second sees the first's
- * variants. Variants of products the catalog does not have are ignored.
+ * variants. Variants of products the catalog does not have are ignored. Answers whether some
+ * product's `in_stock` changed.
  */
-export async function applyStock(tx: Tx, values: StockValue[]): Promise<void> {
+export async function applyStock(tx: Tx, values: StockValue[]): Promise<boolean> {
   const newest = newestBy(values, (v) => v.variantId);
-  if (newest.length === 0) return;
+  if (newest.length === 0) return false;
   const known = await lockProducts(tx, newest.map((v) => v.productId));
   const rows = newest.filter((v) => known.has(v.productId));
-  if (rows.length === 0) return;
+  if (rows.length === 0) return false;
   await tx
     .insert(variantStock)
     .values(rows)
@@ -76,32 +80,49 @@ export async function applyStock(tx: Tx, values: StockValue[]): Promise<void> {
       set: { productId: sql`excluded.product_id`, available: sql`excluded.available`, version: sql`excluded.version` },
       setWhere: sql`${variantStock.version} <= excluded.version`,
     });
-  await refreshInStock(tx, [...known]);
+  return refreshInStock(tx, [...known]);
 }
 
-/** `in_stock` of these (locked) products from their variants' copied availability. */
-export async function refreshInStock(tx: Tx, productIds: string[]): Promise<void> {
-  if (productIds.length === 0) return;
+/** `in_stock` of these (locked) products from their variants' copied availability; answers whether one changed. */
+export async function refreshInStock(tx: Tx, productIds: string[]): Promise<boolean> {
+  if (productIds.length === 0) return false;
   const anyAvailable = sql`exists (select 1 from ${variantStock} where ${variantStock.productId} = ${products.id} and ${variantStock.available} > 0)`;
-  await tx
+  const changed = await tx
     .update(products)
     .set({ inStock: anyAvailable })
-    .where(and(inArray(products.id, productIds), sql`${products.inStock} is distinct from ${anyAvailable}`));
+    .where(and(inArray(products.id, productIds), sql`${products.inStock} is distinct from ${anyAvailable}`))
+    .returning({ id: products.id });
+  return changed.length > 0;
 }
 
-/** Copies products' ratings, each only over an older one (the version check is part of the UPDATE). */
-export async function applyRatings(tx: Tx, values: RatingValue[]): Promise<void> {
+/**
+ * Copies products' ratings, each only over an older one (the version check is part of the UPDATE).
+ * Answers whether some rating was written.
+ */
+export async function applyRatings(tx: Tx, values: RatingValue[]): Promise<boolean> {
   const newest = newestBy(values, (v) => v.productId);
-  if (newest.length === 0) return;
+  if (newest.length === 0) return false;
   await lockProducts(tx, newest.map((v) => v.productId));
   const rows = newest.map((v) => sql`(${v.productId}::uuid, ${v.count}::int, ${v.sum}::bigint, ${v.version}::bigint)`);
-  await tx.execute(sql`
+  const written = await tx.execute(sql`
     update ${products} as p
     set rating_count = v.count,
         rating_average = case when v.count = 0 then 0 else v.sum::float8 / v.count end,
         rating_version = v.version
     from (values ${sql.join(rows, sql`, `)}) as v(product_id, count, sum, version)
-    where p.id = v.product_id and p.rating_version <= v.version`);
+    where p.id = v.product_id and p.rating_version <= v.version
+    returning p.id`);
+  return written.length > 0;
+}
+
+/** Applies stock values in a transaction of their own; a changed `in_stock` is then counted by search. */
+export async function projectStock(db: Db, values: StockValue[]): Promise<void> {
+  if (await db.transaction((tx) => applyStock(tx, values))) await searchChanged();
+}
+
+/** Applies ratings in a transaction of their own; changed ratings are then counted by search. */
+export async function projectRatings(db: Db, values: RatingValue[]): Promise<void> {
+  if (await db.transaction((tx) => applyRatings(tx, values))) await searchChanged();
 }
 
 /** stock.changed payload (inventory's locked-stock.ts). */
@@ -129,28 +150,24 @@ export function startProjections() {
     topic: 'stock.changed',
     group: 'products-stock',
     handler: (events) =>
-      db.transaction((tx) =>
-        applyStock(
-          tx,
-          events.map((event) => {
-            const { variantId, productId, available } = event.payload as unknown as StockChanged;
-            return { variantId, productId, available, version: outboxPosition(event) };
-          }),
-        ),
+      projectStock(
+        db,
+        events.map((event) => {
+          const { variantId, productId, available } = event.payload as unknown as StockChanged;
+          return { variantId, productId, available, version: outboxPosition(event) };
+        }),
       ),
   });
   const ratings = consumeEvents({
     topic: 'rating.changed',
     group: 'products-ratings',
     handler: (events) =>
-      db.transaction((tx) =>
-        applyRatings(
-          tx,
-          events.map((event) => {
-            const { productId, count, sum } = event.payload as unknown as RatingChanged;
-            return { productId, count, sum, version: outboxPosition(event) };
-          }),
-        ),
+      projectRatings(
+        db,
+        events.map((event) => {
+          const { productId, count, sum } = event.payload as unknown as RatingChanged;
+          return { productId, count, sum, version: outboxPosition(event) };
+        }),
       ),
   });
   return {

@@ -8,7 +8,8 @@ import { callInternal, logger, type SnapshotPage } from '@marketplace/runtime';
 import { asc } from 'drizzle-orm';
 import { db } from './db/client';
 import { products, variantStock } from './db/schema';
-import { applyRatings, applyStock } from './projections';
+import { projectRatings, projectStock } from './projections';
+import { searchChanged } from './search-cache';
 
 const PAGE_SIZE = 2000;
 
@@ -35,15 +36,16 @@ export async function rebuildProjections(): Promise<{ variants: number; ratedPro
     await tx.delete(variantStock);
     await tx.update(products).set({ inStock: false, ratingAverage: 0, ratingCount: 0, ratingVersion: 0 });
   });
+  await searchChanged();
   const variants = await copyPages(
     (after) => callInternal('inventory', 'stockSnapshot', { afterVariantId: after, limit: PAGE_SIZE }),
     (item) => item.variantId,
-    (page) => db.transaction((tx) => applyStock(tx, page.items.map((item) => ({ ...item, version: page.version })))),
+    (page) => projectStock(db, page.items.map((item) => ({ ...item, version: page.version }))),
   );
   const ratedProducts = await copyPages(
     (after) => callInternal('reviews', 'ratingSnapshot', { afterProductId: after, limit: PAGE_SIZE }),
     (item) => item.productId,
-    (page) => db.transaction((tx) => applyRatings(tx, page.items.map((item) => ({ ...item, version: page.version })))),
+    (page) => projectRatings(db, page.items.map((item) => ({ ...item, version: page.version }))),
   );
   logger.info({ variants, ratedProducts }, 'projections rebuilt');
   return { variants, ratedProducts };

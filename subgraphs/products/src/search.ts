@@ -1,13 +1,17 @@
 /**
  * Product lists: the shoppers' catalog search (`Query.products`) and a store's product list
- * (`Seller.products`) are the same thing, a `ProductSearch`, answered lazily: the page, the total
- * and the facets are each one statement, run only when the client selects them.
+ * (`Seller.products`) are the same thing, a `ProductSearch`, answered lazily: its two parts, the
+ * page and the summary (total and facets), are fetched only when the client selects them, both in
+ * one statement when it selects both, and kept in the search cache (search-cache.ts).
  */
 import { alignByKey, badUserInput, decodeCursor, encodeCursor, isId, pageSize } from '@marketplace/runtime';
-import { and, asc, desc, eq, gte, inArray, lte, notInArray, sql, type SQL } from 'drizzle-orm';
+import DataLoader from 'dataloader';
+import { and, asc, eq, gte, inArray, lte, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { ProductFilter, ProductSort, ProductStatus } from './__generated__/resolvers-types';
 import type { Db } from './db/client';
-import { categories, products, type ProductRow } from './db/schema';
+import { categories, products, type CategoryRow, type ProductRow } from './db/schema';
+import type { Loaders } from './loaders';
+import { cachedPart, searchCacheEntry } from './search-cache';
 
 export interface ProductSearch {
   text: string | null;
@@ -24,11 +28,22 @@ export interface ProductSearch {
   size: number;
   /** Where the page starts: the sort value and id of the previous page's last edge. */
   after: { value: string | number; id: string } | null;
-  /** Results fetched so far, shared by the connection's fields. */
-  memo: {
-    page?: Promise<{ row: ProductRow; rank: number | null }[]>;
-    summary?: Promise<SearchSummary>;
-  };
+  /** The parts the connection's fields asked for, fetched together (see `searchParts`). */
+  parts?: DataLoader<Part, SearchParts[Part]>;
+}
+
+type Part = 'page' | 'summary';
+interface SearchParts {
+  page: SearchPage;
+  summary: SearchSummary;
+}
+
+/** A page as the connection shows it, built once per search result (then cached with it). */
+interface SearchPage {
+  edges: { cursor: string; node: ProductRow }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  /** The categories of its products, read with them: `Product.category` then needs no statement. */
+  categories: CategoryRow[];
 }
 
 export interface FacetCount {
@@ -87,18 +102,16 @@ export function productSearch(args: {
     sort,
     size: pageSize(args.first),
     after: after ? cursorPosition(sort, after) : null,
-    memo: {},
   };
 }
 
 const tsQuery = (text: string) => sql`websearch_to_tsquery('english', ${text})`;
-const rankOf = (text: string) => sql<number>`ts_rank(${products.search}, ${tsQuery(text)})::float8`;
 
 /**
  * Conditions of a search: those every count shares, and the three that facets leave out in turn
- * (a facet ignores its own filter). Absent filters are `true`.
+ * (a facet ignores its own filter), each undefined when not asked for.
  */
-function conditionParts(search: ProductSearch): { shared: SQL; category: SQL; brands: SQL; price: SQL } {
+function conditionParts(search: ProductSearch): { shared: SQL; category?: SQL; brands?: SQL; price?: SQL } {
   const shared: (SQL | undefined)[] = [inArray(products.status, search.statuses)];
   // A malformed id names nothing: the result is empty, not an error.
   if (search.sellerId) shared.push(isId(search.sellerId) ? eq(products.sellerId, search.sellerId) : sql`false`);
@@ -106,38 +119,35 @@ function conditionParts(search: ProductSearch): { shared: SQL; category: SQL; br
   if (search.minRating != null) shared.push(gte(products.ratingAverage, search.minRating));
   if (search.text) shared.push(sql`${products.search} @@ ${tsQuery(search.text)}`);
   const category = !search.categoryId
-    ? sql`true`
+    ? undefined
     : isId(search.categoryId)
       ? sql`${products.categoryId} in (select ${categories.id} from ${categories}
           where ${categories.id} = ${search.categoryId} or ${categories.path} @> array[${search.categoryId}]::uuid[])`
       : sql`false`;
-  const brands = search.brands?.length ? inArray(products.brand, search.brands) : sql`true`;
+  const brands = search.brands?.length ? inArray(products.brand, search.brands) : undefined;
   const price = and(
     search.priceMin != null ? gte(products.minPrice, search.priceMin) : undefined,
     search.priceMax != null ? lte(products.minPrice, search.priceMax) : undefined,
-  ) ?? sql`true`;
+  );
   return { shared: and(...shared)!, category, brands, price };
 }
 
-function conditions(search: ProductSearch): SQL {
-  const { shared, category, brands, price } = conditionParts(search);
-  return and(shared, category, brands, price)!;
-}
-
-/** Sort keys: every sort ends with the id, so the order is total and keyset cursors are stable. */
-function ordering(search: ProductSearch) {
+/**
+ * What a search is sorted by, then by id (so the order is total and keyset cursors are stable),
+ * and in which direction. Unrated products have rating 0, below every rating: last in RATING_DESC.
+ */
+function sortKey(search: ProductSearch): { key: SQL; dir: 'asc' | 'desc'; type: 'timestamptz' | 'float8' | 'bigint' } {
   switch (search.sort) {
     case 'NEWEST':
-      return { keys: [products.createdAt, products.id], dir: 'desc' as const };
+      return { key: sql`${products.createdAt}`, dir: 'desc', type: 'timestamptz' };
     case 'PRICE_ASC':
-      return { keys: [products.minPrice, products.id], dir: 'asc' as const };
+      return { key: sql`${products.minPrice}`, dir: 'asc', type: 'bigint' };
     case 'PRICE_DESC':
-      return { keys: [products.minPrice, products.id], dir: 'desc' as const };
+      return { key: sql`${products.minPrice}`, dir: 'desc', type: 'bigint' };
     case 'RATING_DESC':
-      // Unrated products have 0, below every rating: last.
-      return { keys: [products.ratingAverage, products.id], dir: 'desc' as const };
+      return { key: sql`${products.ratingAverage}`, dir: 'desc', type: 'float8' };
     case 'RELEVANCE':
-      return { keys: [rankOf(search.text!), products.id], dir: 'desc' as const };
+      return { key: sql`ts_rank(${products.search}, ${tsQuery(search.text!)})::float8`, dir: 'desc', type: 'float8' };
   }
 }
 
@@ -172,42 +182,28 @@ function cursorPosition(sort: ProductSearch['sort'], values: unknown[]): NonNull
   return { value: sort === 'NEWEST' ? new Date(value as string).toISOString() : (value as number), id: id as string };
 }
 
-function afterCondition(search: ProductSearch): SQL | undefined {
-  if (!search.after) return undefined;
-  const { value, id } = search.after;
-  const type = sql.raw(search.sort === 'NEWEST' ? 'timestamptz' : search.sort === 'RELEVANCE' || search.sort === 'RATING_DESC' ? 'float8' : 'bigint');
-  const { keys, dir } = ordering(search);
-  const op = sql.raw(dir === 'desc' ? '<' : '>');
-  return sql`(${keys[0]}, ${keys[1]}) ${op} (${value}::${type}, ${id}::uuid)`;
+/** The parts of a search, each fetched once: the parts asked for in the same tick are fetched together. */
+function searchParts(db: Db, search: ProductSearch) {
+  search.parts ??= new DataLoader<Part, SearchParts[Part]>((parts) => fetchParts(db, search, parts));
+  return search.parts;
 }
 
-export function searchPage(db: Db, search: ProductSearch) {
-  search.memo.page ??= (async () => {
-    const { keys, dir } = ordering(search);
-    const rank = search.text ? rankOf(search.text) : sql<null>`null`;
-    const rows = await db
-      .select({ row: products, rank })
-      .from(products)
-      .where(and(conditions(search), afterCondition(search)))
-      .orderBy(...keys.map((k) => (dir === 'desc' ? desc(k) : asc(k))))
-      .limit(search.size + 1);
-    return rows;
-  })();
-  return search.memo.page;
+async function searchPage(db: Db, search: ProductSearch): Promise<SearchPage> {
+  return (await searchParts(db, search).load('page')) as SearchPage;
 }
 
-export async function searchEdges(db: Db, search: ProductSearch) {
-  const rows = await searchPage(db, search);
-  return rows.slice(0, search.size).map(({ row, rank }) => ({ cursor: encodeCursor(cursorValues(search, row, rank)), node: row }));
+async function searchSummary(db: Db, search: ProductSearch): Promise<SearchSummary> {
+  return (await searchParts(db, search).load('summary')) as SearchSummary;
+}
+
+export async function searchEdges(db: Db, loaders: Loaders, search: ProductSearch) {
+  const page = await searchPage(db, search);
+  for (const category of page.categories) loaders.categoryById.prime(category.id, category);
+  return page.edges;
 }
 
 export async function searchPageInfo(db: Db, search: ProductSearch) {
-  const rows = await searchPage(db, search);
-  const last = rows.slice(0, search.size).at(-1);
-  return {
-    hasNextPage: rows.length > search.size,
-    endCursor: last ? encodeCursor(cursorValues(search, last.row, last.rank)) : null,
-  };
+  return (await searchPage(db, search)).pageInfo;
 }
 
 export async function searchTotalCount(db: Db, search: ProductSearch): Promise<number> {
@@ -219,62 +215,164 @@ export async function searchFacets(db: Db, search: ProductSearch) {
   return facets;
 }
 
+/** Everything that decides a search's result: equal keys, equal results (within one search generation). */
+function cacheKey(search: ProductSearch): string {
+  const { text, categoryId, brands, priceMin, priceMax, sellerId, inStock, minRating, statuses, sort, size, after } = search;
+  return JSON.stringify(['search', text, categoryId, brands, priceMin, priceMax, sellerId, inStock, minRating, statuses, sort, size, after]);
+}
+
+/** The asked parts from the search cache; the missing ones are read together from the database. */
+async function fetchParts(db: Db, search: ProductSearch, parts: readonly Part[]): Promise<SearchParts[Part][]> {
+  const entry = await searchCacheEntry(cacheKey(search));
+  const missing = parts.filter((part) => !entry.has(part));
+  const reading = missing.length ? querySearch(db, search, missing) : null;
+  return Promise.all(parts.map((part) => cachedPart(entry, part, async () => (await reading!)[part]!)));
+}
+
+/**
+ * Reads parts from the database. With a text query the matches come from the full-text index and
+ * are read once for both parts; without one, both in one statement would sort every listed product
+ * for the page, where alone the page walks an index in its order and stops after a page.
+ */
+async function querySearch(db: Db, search: ProductSearch, parts: readonly Part[]): Promise<Partial<SearchParts>> {
+  if (search.text || parts.length === 1) return readParts(db, search, parts);
+  const found = await Promise.all(parts.map((part) => readParts(db, search, [part])));
+  return Object.assign({}, ...found);
+}
+
 /** Grouping sets of the summary, by their GROUPING() bit mask (a bit set: that column not grouped). */
 const BY_CATEGORY = 0b011;
 const BY_BRAND = 0b101;
 const BY_PRICE = 0b110;
+const TOTAL = 0b111;
+
+/** The index in PRICE_BUCKETS of a product's price. */
+const PRICE_BUCKET = sql.join(
+  [
+    sql`case`,
+    ...PRICE_BUCKETS.slice(0, -1).map(([, max], i) => sql`when ${products.minPrice} < ${sql.raw(String(max))} then ${sql.raw(String(i))}`),
+    sql`else ${sql.raw(String(PRICE_BUCKETS.length - 1))} end`,
+  ],
+  sql` `,
+);
+
+/** A page row of the statement: [id, sort key] (the sort key is the rank for RELEVANCE). */
+type PageKey = [string, unknown];
+/** A facet row of the statement: [grouping, category id, category name, brand, price bucket, count]. */
+type FacetRow = [number, string | null, string | null, string | null, number | null, number];
+
+async function readParts(db: Db, search: ProductSearch, parts: readonly Part[]): Promise<Partial<SearchParts>> {
+  const [result] = await db.execute<{ page?: PageKey[]; facets?: FacetRow[] }>(searchStatement(search, parts));
+  const found: Partial<SearchParts> = {};
+  if (result?.page) found.page = await pageOf(db, search, result.page);
+  if (result?.facets) found.summary = summaryOf(result.facets);
+  return found;
+}
 
 /**
- * The total and the three facets in one statement, so the matching products are read once: each
- * facet counts the rows that pass the other two facets' filters, the total those passing all.
+ * One statement for the asked parts, over `matches`: the products passing the shared conditions,
+ * narrow (sort key and facet columns, and whether each facet's own filter passes), so the page is
+ * ranked and the facets counted without carrying whole rows.
+ *  - page: ids and sort keys of the page's rows and one more, in order (rows are read by id after);
+ *  - facets: the total and the three facets from one grouping-sets aggregate, each facet counting
+ *    the matches that pass the other two facets' filters, the total those passing all three.
  */
-function searchSummary(db: Db, search: ProductSearch): Promise<SearchSummary> {
-  search.memo.summary ??= (async () => {
-    const { shared, category, brands, price } = conditionParts(search);
-    const bucket = sql.join(
-      [
-        sql`case`,
-        ...PRICE_BUCKETS.slice(0, -1).map(([, max], i) => sql`when ${products.minPrice} < ${sql.raw(String(max))} then ${sql.raw(String(i))}`),
-        sql`else ${sql.raw(String(PRICE_BUCKETS.length - 1))} end`,
-      ],
-      sql` `,
-    );
-    const rows = await db.execute<{ grouping: number; category_id: string | null; category_name: string | null; brand: string | null; bucket: number | null; n: number }>(sql`
-      with counts as (
-        select grouping(${products.categoryId}, ${products.brand}, bucket)::int as grouping,
-               ${products.categoryId} as category_id, ${products.brand} as brand, bucket,
-               count(*) filter (where ${brands} and ${price})::int as by_category,
-               count(*) filter (where ${category} and ${price})::int as by_brand,
-               count(*) filter (where ${category} and ${brands})::int as by_price,
-               count(*) filter (where ${category} and ${brands} and ${price})::int as total
-        from ${products} cross join lateral (select ${bucket} as bucket) as priced
-        where ${shared}
-        group by grouping sets ((${products.categoryId}), (${products.brand}), (bucket), ())
+function searchStatement(search: ProductSearch, parts: readonly Part[]): SQL {
+  const { shared, category, brands, price } = conditionParts(search);
+  const { key, dir, type } = sortKey(search);
+  const direction = sql.raw(dir);
+  const facetFilters = { in_category: category, in_brands: brands, in_price: price };
+  const flags = Object.entries(facetFilters).flatMap(([name, condition]) => (condition ? [sql`, ${condition} as ${sql.raw(name)}`] : []));
+  /** Matches passing the filters of these facets (all of them: the page and the total). */
+  const passing = (...names: (keyof typeof facetFilters)[]) => and(...names.filter((name) => facetFilters[name]).map((name) => sql.raw(name)));
+  const countOf = (condition: SQL | undefined) => (condition ? sql`count(*) filter (where ${condition})` : sql`count(*)`);
+  const after = search.after
+    ? sql`(sort_key, id) ${sql.raw(dir === 'desc' ? '<' : '>')} (${search.after.value}::${sql.raw(type)}, ${search.after.id}::uuid)`
+    : undefined;
+  const wantsPage = parts.includes('page');
+  const wantsSummary = parts.includes('summary');
+  // Only what the asked parts use: `matches` used once is inlined, and the page can then walk an
+  // index in its order; used by both, it is read once.
+  const ctes = [
+    sql`matches as (
+      select ${products.id} as id, ${key} as sort_key, ${products.categoryId} as category_id, ${products.brand} as brand,
+             ${PRICE_BUCKET} as bucket ${sql.join(flags, sql``)}
+      from ${products}
+      where ${shared}
+    )`,
+    wantsPage &&
+      sql`page as (
+        select id, sort_key from matches
+        where ${and(passing('in_category', 'in_brands', 'in_price'), after) ?? sql`true`}
+        order by sort_key ${direction}, id ${direction}
+        limit ${search.size + 1}
+      )`,
+    wantsSummary &&
+      sql`counts as (
+        select grouping(category_id, brand, bucket)::int as grouping, category_id, brand, bucket,
+               ${countOf(passing('in_brands', 'in_price'))}::int as by_category,
+               ${countOf(passing('in_category', 'in_price'))}::int as by_brand,
+               ${countOf(passing('in_category', 'in_brands'))}::int as by_price,
+               ${countOf(passing('in_category', 'in_brands', 'in_price'))}::int as total
+        from matches
+        group by grouping sets ((category_id), (brand), (bucket), ())
       ), facet_counts as (
         select grouping, category_id, brand, bucket,
                case grouping when ${BY_CATEGORY} then by_category when ${BY_BRAND} then by_brand when ${BY_PRICE} then by_price else total end as n
         from counts
-      )
-      select f.grouping, f.category_id, ${categories.name} as category_name, f.brand, f.bucket, f.n
-      from facet_counts f left join ${categories} on ${categories.id} = f.category_id
-      where f.n > 0 or f.grouping = 7
-      order by f.grouping, f.n desc, ${categories.name}, f.brand`);
-    const of = (grouping: number) => rows.filter((r) => r.grouping === grouping);
-    const byBucket = new Map(of(BY_PRICE).map((r) => [r.bucket, r.n]));
-    return {
-      total: of(0b111)[0]?.n ?? 0,
-      facets: {
-        categories: of(BY_CATEGORY)
-          .slice(0, FACET_SIZE)
-          .map((r) => ({ value: r.category_id!, label: r.category_name!, count: r.n })),
-        brands: of(BY_BRAND)
-          .slice(0, FACET_SIZE)
-          .map((r) => ({ value: r.brand!, label: r.brand!, count: r.n })),
-        priceRanges: PRICE_BUCKETS.map(([min, max], i) => ({ min, max, count: byBucket.get(i) ?? 0 })).filter((b) => b.count > 0),
-      },
-    };
-  })();
-  return search.memo.summary;
+      )`,
+  ];
+  const selected = [
+    wantsPage &&
+      sql`(select coalesce(jsonb_agg(jsonb_build_array(id, sort_key) order by sort_key ${direction}, id ${direction}), '[]') from page) as page`,
+    wantsSummary &&
+      sql`(select jsonb_agg(jsonb_build_array(f.grouping, f.category_id, ${categories.name}, f.brand, f.bucket, f.n)
+                              order by f.grouping, f.n desc, ${categories.name}, f.brand)
+             from facet_counts f left join ${categories} on ${categories.id} = f.category_id
+             where f.n > 0 or f.grouping = ${TOTAL}) as facets`,
+  ];
+  const present = (items: (SQL | false)[]) => items.filter((item): item is SQL => item !== false);
+  return sql`with ${sql.join(present(ctes), sql`, `)} select ${sql.join(present(selected), sql`, `)}`;
+}
+
+/** The page's rows (by id, with their categories) as edges in the statement's order, and where it ends. */
+async function pageOf(db: Db, search: ProductSearch, keys: PageKey[]): Promise<SearchPage> {
+  const ids = keys.map(([id]) => id);
+  const rows = ids.length
+    ? await db
+        .select({ product: products, category: categories })
+        .from(products)
+        .innerJoin(categories, eq(categories.id, products.categoryId))
+        .where(inArray(products.id, ids))
+    : [];
+  const byId = alignByKey(ids, rows, (row) => row.product.id);
+  const edges = keys.slice(0, search.size).flatMap(([, sortKey], i) => {
+    const node = byId[i]?.product;
+    // The rank is the cursor's value for RELEVANCE; the other sorts' values are the row's own.
+    return node ? [{ cursor: encodeCursor(cursorValues(search, node, search.sort === 'RELEVANCE' ? (sortKey as number) : null)), node }] : [];
+  });
+  return {
+    edges,
+    pageInfo: { hasNextPage: keys.length > search.size, endCursor: edges.at(-1)?.cursor ?? null },
+    categories: [...new Map(rows.map(({ category }) => [category.id, category])).values()],
+  };
+}
+
+function summaryOf(facetRows: FacetRow[]): SearchSummary {
+  const of = (grouping: number) => facetRows.filter(([g]) => g === grouping);
+  const byBucket = new Map(of(BY_PRICE).map(([, , , , bucket, n]) => [bucket, n]));
+  return {
+    total: of(TOTAL)[0]?.[5] ?? 0,
+    facets: {
+      categories: of(BY_CATEGORY)
+        .slice(0, FACET_SIZE)
+        .map(([, categoryId, name, , , n]) => ({ value: categoryId!, label: name!, count: n })),
+      brands: of(BY_BRAND)
+        .slice(0, FACET_SIZE)
+        .map(([, , , brand, , n]) => ({ value: brand!, label: brand!, count: n })),
+      priceRanges: PRICE_BUCKETS.map(([min, max], i) => ({ min, max, count: byBucket.get(i) ?? 0 })).filter((b) => b.count > 0),
+    },
+  };
 }
 
 const SUGGESTION_LIMIT = 20;
@@ -307,16 +405,22 @@ export function oneTypoAway(text: string): string[] {
   return [...variants].filter((v) => v.trim().length > 0);
 }
 
-/**
- * Search-as-you-type, each step only when the previous found fewer than asked: titles starting
- * with the prefix (an index scan in the prefix index's order); titles starting with a prefix one
- * typo away from it (one short probe of that index per variant, for prefixes of 3 to 12 characters);
- * titles containing a close match of it anywhere (trigram word similarity), best first.
- */
+/** Search-as-you-type (see `findSuggestions`), kept in the search cache like search results. */
 export async function suggestions(db: Db, prefix: string, first: number): Promise<ProductRow[]> {
   const text = prefix.trim().toLowerCase();
   if (text.length < 1 || text.length > 100) throw badUserInput('prefix must be 1 to 100 characters.');
   if (!Number.isInteger(first) || first < 1 || first > SUGGESTION_LIMIT) throw badUserInput(`first must be 1 to ${SUGGESTION_LIMIT}.`);
+  const entry = await searchCacheEntry(JSON.stringify(['suggestions', text, first]));
+  return cachedPart(entry, 'suggestions', () => findSuggestions(db, text, first));
+}
+
+/**
+ * Suggestions for a lower-cased prefix, each step only when the previous found fewer than asked:
+ * titles starting with the prefix (an index scan in the prefix index's order); titles starting with
+ * a prefix one typo away from it (one short probe of that index per variant, for prefixes of 3 to
+ * 12 characters); titles containing a close match of it anywhere (trigram word similarity), best first.
+ */
+async function findSuggestions(db: Db, text: string, first: number): Promise<ProductRow[]> {
   const pattern = `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const lowerTitle = sql`lower(${products.title})`;
   // The status is a literal, not a parameter, so the partial indexes (WHERE status = 'ACTIVE') apply to any plan.

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../src/db/client';
 import { products } from '../src/index';
-import { applyRatings, applyStock, type RatingValue, type StockValue } from '../src/projections';
+import { projectRatings, projectStock, type RatingValue, type StockValue } from '../src/projections';
 
 let server: RunningServer;
 const seller = asSeller(randomUUID(), randomUUID());
@@ -54,8 +54,8 @@ const stock = (variant: number, available: number, version: number): StockValue 
   available,
   version,
 });
-const applyStockAlone = (...values: StockValue[]) => db.transaction((tx) => applyStock(tx, values));
-const applyRatingsAlone = (...values: RatingValue[]) => db.transaction((tx) => applyRatings(tx, values));
+const applyStockAlone = (...values: StockValue[]) => projectStock(db, values);
+const applyRatingsAlone = (...values: RatingValue[]) => projectRatings(db, values);
 
 describe("products' copy of stock", () => {
   it('keeps the newest value of each variant, whatever comes again or late', async () => {
