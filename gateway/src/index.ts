@@ -1,7 +1,6 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import responseCachePlugin from '@apollo/server-plugin-response-cache';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { formatError, listen, logger, REPO_ROOT, type RunningServer, type SubgraphName } from '@marketplace/runtime';
@@ -12,6 +11,7 @@ import { join } from 'node:path';
 import { createGatewayContext, type GatewayContext } from './context';
 import { checkHealth } from './health';
 import { refuseSubscriptionsOverHttp } from './http-subscriptions';
+import { anonymousResponseCache } from './response-cache';
 import { subgraphDataSources } from './subgraph-data-source';
 import { serveSubscriptions } from './subscriptions';
 
@@ -59,13 +59,7 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Gatewa
     plugins: [
       ...protection.plugins,
       refuseSubscriptionsOverHttp,
-      // Whole responses for anonymous shoppers (search, suggestions, categories), for as long as every
-      // subgraph's cache hints allow (1 s at most: see @cacheControl in schema/common.graphql).
-      // Signed-in callers are never served from it: what they see may depend on who they are.
-      responseCachePlugin<GatewayContext>({
-        shouldReadFromCache: async ({ contextValue }) => contextValue.identity.kind === 'anonymous',
-        shouldWriteToCache: async ({ contextValue }) => contextValue.identity.kind === 'anonymous',
-      }),
+      anonymousResponseCache(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
     ],
   });

@@ -20,3 +20,4 @@ export * from './internal-api';
 export * from './events';
 export * from './define';
 export * from './live';
+export * from './catalog-version';

@@ -1,9 +1,10 @@
 /**
  * Writes to the catalog. Each validates its whole input first (every problem reported at once),
  * then writes in one transaction; uniqueness is the database's to enforce. A committed write is
- * counted by the search cache before the write answers (`searchChanged`), so search finds it at once.
+ * counted in the catalog version before the write answers (`bumpCatalogVersion`), so cached searches
+ * (products' and the gateway's) see it at once.
  */
-import { actingSellerId, forbidden, InputCheck, isId, uniqueViolation, userError, type Identity } from '@marketplace/runtime';
+import { actingSellerId, bumpCatalogVersion, forbidden, InputCheck, isId, uniqueViolation, userError, type Identity } from '@marketplace/runtime';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type {
   CreateCategoryInput,
@@ -16,7 +17,6 @@ import type {
 } from './__generated__/resolvers-types';
 import { db, type Tx } from './db/client';
 import { categories, products, variants, type CategoryRow, type ProductRow } from './db/schema';
-import { searchChanged } from './search-cache';
 
 type Result<T> = { ok: T } | { errors: UserError[] };
 const MAX_PRICE = 2_147_483_647;
@@ -157,7 +157,7 @@ export async function createProduct(identity: Identity, input: CreateProductInpu
       await tx.insert(variants).values(newVariants.map((v, position) => ({ ...v, productId: row!.id, sellerId, position })));
       return row!;
     });
-    await searchChanged();
+    await bumpCatalogVersion();
     return { ok: product };
   } catch (err) {
     if (uniqueViolation(err) !== SKU_CONSTRAINT) throw err;
@@ -198,7 +198,7 @@ export async function updateProduct(identity: Identity, id: string, input: Updat
     .where(and(eq(products.id, owned.ok.id), backToDraft ? eq(products.status, 'DRAFT') : undefined))
     .returning();
   if (!row) return { errors: [userError('INVALID_STATE', 'A product that was listed can be archived, not made a draft again.', ['input', 'status'])] };
-  await searchChanged();
+  await bumpCatalogVersion();
   return { ok: row };
 }
 
@@ -225,7 +225,7 @@ export async function addProductVariant(identity: Identity, productId: string, i
       await tx.insert(variants).values({ ...variant, productId, sellerId: owned.ok.sellerId, position: next });
       return { ok: await refreshMinPrice(tx, productId) };
     });
-    if ('ok' in result) await searchChanged();
+    if ('ok' in result) await bumpCatalogVersion();
     return result;
   } catch (err) {
     if (uniqueViolation(err) !== SKU_CONSTRAINT) throw err;
@@ -249,7 +249,7 @@ export async function updateProductVariant(identity: Identity, id: string, input
     if (Object.keys(patch).length) await tx.update(variants).set(patch).where(eq(variants.id, id));
     return refreshMinPrice(tx, variant.productId);
   });
-  await searchChanged();
+  await bumpCatalogVersion();
   return { ok: product };
 }
 
@@ -268,7 +268,7 @@ export async function createCategory(input: CreateCategoryInput): Promise<Result
   if (!check.ok) return { errors: check.errors };
   try {
     const [row] = await db.insert(categories).values({ name, slug, parentId: input.parentId ?? null, path }).returning();
-    await searchChanged();
+    await bumpCatalogVersion();
     return { ok: row! };
   } catch (err) {
     if (uniqueViolation(err) !== 'categories_slug_unique') throw err;

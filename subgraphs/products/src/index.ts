@@ -3,7 +3,6 @@ import { createContext } from './context';
 import { database } from './db/client';
 import { mountInternal } from './internal';
 import { startProjections } from './projections';
-import { closeSearchCache } from './search-cache';
 import { resolvers } from './resolvers';
 
 export const { definition: products, migrate } = defineSubgraph({
@@ -11,15 +10,7 @@ export const { definition: products, migrate } = defineSubgraph({
   resolvers,
   createContext,
   routes: mountInternal,
-  background: () => {
-    const projections = startProjections();
-    return {
-      async stop() {
-        await projections.stop();
-        await closeSearchCache();
-      },
-    };
-  },
+  background: startProjections,
   database,
   migrationsFolder: new URL('../drizzle', import.meta.url),
 });

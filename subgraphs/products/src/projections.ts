@@ -6,15 +6,14 @@
  * Every copied value carries its version, the owner's outbox position (event id
  * `<subgraph>:<outbox id>`): an owner writes one entity's events in the order of its changes, so a
  * value only replaces an older one. Redelivered, reordered or already-rebuilt events change nothing.
- * A change of what search filters on is counted by the search cache once committed (`projectStock`,
+ * A change of what search filters on bumps the catalog version once committed (`projectStock`,
  * `projectRatings`).
  */
-import { consumeEvents, createDatabase, type DomainEvent } from '@marketplace/runtime';
+import { bumpCatalogVersion, consumeEvents, createDatabase, type DomainEvent } from '@marketplace/runtime';
 import { and, asc, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from './db/client';
 import * as tables from './db/schema';
 import { products, variantStock } from './db/schema';
-import { searchChanged } from './search-cache';
 
 export interface StockValue {
   variantId: string;
@@ -117,12 +116,12 @@ export async function applyRatings(tx: Tx, values: RatingValue[]): Promise<boole
 
 /** Applies stock values in a transaction of their own; a changed `in_stock` is then counted by search. */
 export async function projectStock(db: Db, values: StockValue[]): Promise<void> {
-  if (await db.transaction((tx) => applyStock(tx, values))) await searchChanged();
+  if (await db.transaction((tx) => applyStock(tx, values))) await bumpCatalogVersion();
 }
 
 /** Applies ratings in a transaction of their own; changed ratings are then counted by search. */
 export async function projectRatings(db: Db, values: RatingValue[]): Promise<void> {
-  if (await db.transaction((tx) => applyRatings(tx, values))) await searchChanged();
+  if (await db.transaction((tx) => applyRatings(tx, values))) await bumpCatalogVersion();
 }
 
 /** stock.changed payload (inventory's locked-stock.ts). */

@@ -4,12 +4,11 @@
  * running: every value carries its owner's version and only replaces an older one (projections.ts).
  * Until it finishes, the `inStock` / `minRating` filters see a partial copy.
  */
-import { callInternal, logger, type SnapshotPage } from '@marketplace/runtime';
+import { bumpCatalogVersion, callInternal, logger, type SnapshotPage } from '@marketplace/runtime';
 import { asc } from 'drizzle-orm';
 import { db } from './db/client';
 import { products, variantStock } from './db/schema';
 import { projectRatings, projectStock } from './projections';
-import { searchChanged } from './search-cache';
 
 const PAGE_SIZE = 2000;
 
@@ -36,7 +35,7 @@ export async function rebuildProjections(): Promise<{ variants: number; ratedPro
     await tx.delete(variantStock);
     await tx.update(products).set({ inStock: false, ratingAverage: 0, ratingCount: 0, ratingVersion: 0 });
   });
-  await searchChanged();
+  await bumpCatalogVersion();
   const variants = await copyPages(
     (after) => callInternal('inventory', 'stockSnapshot', { afterVariantId: after, limit: PAGE_SIZE }),
     (item) => item.variantId,

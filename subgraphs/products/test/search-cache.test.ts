@@ -2,7 +2,7 @@
  * The search cache (search-cache.ts): a repeated search costs no SQL, and every change of what
  * search reads is seen by the next search, with no delay, however the results were cached before.
  */
-import { sqlStatements, startSubgraph, type RunningServer } from '@marketplace/runtime';
+import { bumpCatalogVersion, sqlStatements, startSubgraph, type RunningServer } from '@marketplace/runtime';
 import { asAdmin, asSeller, subgraphRequest } from '@marketplace/runtime/testing';
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
@@ -11,7 +11,6 @@ import { db } from '../src/db/client';
 import { products } from '../src/db/schema';
 import { products as productsSubgraph } from '../src/index';
 import { projectRatings, projectStock } from '../src/projections';
-import { searchChanged } from '../src/search-cache';
 
 let server: RunningServer;
 let categoryId: string;
@@ -85,7 +84,7 @@ describe('the search cache', () => {
     const word = uniqueWord();
     await createProduct(`Desk ${word}`);
     const statementsOf = async (work: () => Promise<unknown>) => {
-      await searchChanged(); // empties the cache, as any change does
+      await bumpCatalogVersion(); // empties the cache, as any change does
       const before = sqlStatements.count;
       await work();
       return sqlStatements.count - before;
@@ -169,7 +168,7 @@ describe('the search cache', () => {
     expect((await search(word)).edges[0]!.node.title).toBe(`Mug ${word}`);
     // Written as another products process would, then counted as it would count it.
     await db.update(products).set({ title: `Cup ${word}` }).where(eq(products.id, product.id));
-    await searchChanged();
+    await bumpCatalogVersion();
     expect((await search(word)).edges[0]!.node.title).toBe(`Cup ${word}`);
   });
 });
