@@ -8,7 +8,7 @@
  *  3. consumers read the streams: live tails for subscriptions (`tailEvents`) and durable consumer
  *     groups for projections (`consumeEvents`). Delivery is at least once: consumers dedupe by `id`.
  */
-import { sql as drizzleSql } from 'drizzle-orm';
+import { sql as drizzleSql, type SQLWrapper } from 'drizzle-orm';
 import { bigserial, getTableConfig, jsonb, text, timestamp, type PgSchema } from 'drizzle-orm/pg-core';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
@@ -58,12 +58,21 @@ const channelOfOutbox = new WeakMap<OutboxTable, string>();
 /**
  * Records events in the caller's transaction; they are published once it commits. One statement:
  * the insert runs as a data-modifying CTE of the NOTIFY that wakes the relay (also sent at commit).
+ * `alongWith`: other writes of the same change whose results the caller does not need (an insert,
+ * an update, a delete), sent as further CTEs of that statement, so the change and its events cost
+ * one round trip to the database.
  */
-export async function recordEvents(tx: Writer, outbox: OutboxTable, events: NewEvent[]): Promise<void> {
-  if (events.length === 0) return;
+export async function recordEvents(tx: Writer, outbox: OutboxTable, events: NewEvent[], alongWith: SQLWrapper[] = []): Promise<void> {
+  if (events.length === 0 && alongWith.length === 0) return;
+  const writes = alongWith.map((write, i) => drizzleSql`${drizzleSql.raw(`write_${i}`)} as (${write.getSQL()})`);
+  if (events.length === 0) {
+    await tx.execute(drizzleSql`with ${drizzleSql.join(writes, drizzleSql`, `)} select 1`);
+    return;
+  }
   let channel = channelOfOutbox.get(outbox);
   if (!channel) channelOfOutbox.set(outbox, (channel = notifyChannel(getTableConfig(outbox).schema!)));
-  await tx.execute(drizzleSql`with recorded as (${tx.insert(outbox).values(events).getSQL()}) select pg_notify(${channel}, '')`);
+  const recorded = drizzleSql`recorded as (${tx.insert(outbox).values(events).getSQL()})`;
+  await tx.execute(drizzleSql`with ${drizzleSql.join([...writes, recorded], drizzleSql`, `)} select pg_notify(${channel}, '')`);
 }
 
 export interface Relay {

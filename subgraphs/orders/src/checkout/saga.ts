@@ -5,17 +5,20 @@
  *   RESERVED -- authorize payment, commit the reservation, confirm the order --------> CONFIRMED
  *   any step that fails undoes the earlier ones ----------------------------------------> FAILED
  *
+ * The order is written once, when the saga settles (`placeOrder`): CONFIRMED, or PAYMENT_FAILED /
+ * CANCELLED when payment or the reservation failed after stock was held.
+ *
  * Every call to another service is idempotent, keyed by the order id chosen up front, so a step
  * can run again after a crash without doing anything twice; `recovery.ts` does exactly that for
  * checkouts whose process died.
  */
-import { badUserInput, callInternal, isId, logger, recordEvents, type NewEvent, type ShippingAddress } from '@marketplace/runtime';
+import { badUserInput, callInternal, isId, logger, type NewEvent, type ShippingAddress } from '@marketplace/runtime';
 import { and, eq, inArray } from 'drizzle-orm';
 import { createHash, randomUUID } from 'node:crypto';
 import type { CheckoutInput, ShippingSpeed } from '../__generated__/resolvers-types';
 import { db, type Tx } from '../db/client';
-import { cartLines, carts, checkouts, orderEvents, orderLines, orders, outbox, type CheckoutRow, type OrderLineRow, type OrderRow } from '../db/schema';
-import { recordOrderUpdate, transitionOrder } from '../lifecycle/state-machine';
+import { cartLines, carts, checkouts, orderEvents, orderLines, orders, type CheckoutRow, type OrderLineRow, type OrderRow } from '../db/schema';
+import { InvalidTransition, ORDER_TRANSITIONS, recordOrderUpdate } from '../lifecycle/state-machine';
 import { SHIPPING_OPTIONS } from '../shipping';
 
 export type CheckoutFailureCode = 'EMPTY_CART' | 'INSUFFICIENT_STOCK' | 'PAYMENT_DECLINED' | 'INVALID_ADDRESS' | 'IDEMPOTENCY_KEY_REUSED';
@@ -80,7 +83,7 @@ async function settle(row: CheckoutRow): Promise<CheckoutOutcome> {
 
 function outcomeOf(row: CheckoutRow, confirmed?: ConfirmedOrder): CheckoutOutcome {
   if (row.state === 'FAILED') return { failure: { code: row.failureCode as CheckoutFailureCode, message: row.failureMessage ?? 'Checkout failed.' } };
-  // CONFIRMED, or still in progress after the wait: the order exists once stock is reserved.
+  // CONFIRMED, or still in progress after the wait (its order is written once the saga settles).
   return { orderId: row.orderId, confirmed };
 }
 
@@ -95,17 +98,31 @@ export async function runSaga(row: CheckoutRow, request?: { shippingAddressId: s
   return outcomeOf(current, confirmed);
 }
 
-async function updateCheckout(tx: Tx | typeof db, row: CheckoutRow, patch: Partial<CheckoutRow>): Promise<CheckoutRow> {
+/**
+ * Moves the checkout on from the state `row` was read in. Conditional on that state, so a run that
+ * another (recovery, a slow first run) has overtaken changes nothing: it gets undefined.
+ */
+async function updateCheckout(tx: Tx | typeof db, row: CheckoutRow, patch: Partial<CheckoutRow>): Promise<CheckoutRow | undefined> {
   const [updated] = await tx
     .update(checkouts)
     .set({ ...patch, updatedAt: new Date() })
-    .where(eq(checkouts.orderId, row.orderId))
+    .where(and(eq(checkouts.orderId, row.orderId), eq(checkouts.state, row.state)))
     .returning();
-  return updated!;
+  return updated;
 }
 
-const fail = (tx: Tx | typeof db, row: CheckoutRow, code: CheckoutFailureCode, message: string) =>
-  updateCheckout(tx, row, { state: 'FAILED', failureCode: code, failureMessage: message, paymentToken: null });
+/** The checkout as it stands now, for a run that was overtaken. */
+async function currentCheckout(row: CheckoutRow): Promise<CheckoutRow> {
+  const [current] = await db.select().from(checkouts).where(eq(checkouts.orderId, row.orderId));
+  return current!;
+}
+
+const failure = (code: CheckoutFailureCode, message: string): Partial<CheckoutRow> => ({ state: 'FAILED', failureCode: code, failureMessage: message, paymentToken: null });
+
+/** Ends a checkout before any order was placed for it. */
+async function fail(row: CheckoutRow, code: CheckoutFailureCode, message: string): Promise<CheckoutRow> {
+  return (await updateCheckout(db, row, failure(code, message))) ?? currentCheckout(row);
+}
 
 /** Prices the cart from the catalog (never from the client) and copies the address. */
 async function makePlan(row: CheckoutRow, request: { shippingAddressId: string; shippingSpeed: ShippingSpeed }): Promise<Plan | { code: CheckoutFailureCode; message: string }> {
@@ -144,28 +161,73 @@ async function makePlan(row: CheckoutRow, request: { shippingAddressId: string; 
 }
 
 /**
- * STARTED -> RESERVED: plan, hold the stock, and place the order awaiting payment. The plan is
- * stored with the RESERVED state: recovery never resumes a STARTED checkout (it releases whatever
- * the reserve call may have held and fails it), so it has no use for a plan before then.
+ * STARTED -> RESERVED: plan and hold the stock. The plan is stored with the RESERVED state (one
+ * statement): recovery never resumes a STARTED checkout (it releases whatever the reserve call may
+ * have held and fails it), so it has no use for a plan before then. The order itself is written
+ * once its fate is known (`placeOrder`), from this plan.
  */
 async function reserve(row: CheckoutRow, request?: { shippingAddressId: string; shippingSpeed: ShippingSpeed }): Promise<CheckoutRow> {
-  if (!request) return fail(db, row, 'INSUFFICIENT_STOCK', 'The checkout was interrupted; please try again.');
+  if (!request) return fail(row, 'INSUFFICIENT_STOCK', 'The checkout was interrupted; please try again.');
   const plan = await makePlan(row, request);
-  if ('code' in plan) return fail(db, row, plan.code, plan.message);
+  if ('code' in plan) return fail(row, plan.code, plan.message);
   const reservation = await callInternal('inventory', 'reserveStock', {
     orderId: row.orderId,
     lines: plan.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
     region: plan.address.region,
   });
-  if (reservation.status === 'INSUFFICIENT_STOCK') return fail(db, row, 'INSUFFICIENT_STOCK', 'Not enough units are available.');
+  if (reservation.status === 'INSUFFICIENT_STOCK') return fail(row, 'INSUFFICIENT_STOCK', 'Not enough units are available.');
+  return (await updateCheckout(db, row, { state: 'RESERVED', plan: plan as unknown as Record<string, unknown> })) ?? currentCheckout(row);
+}
 
-  return db.transaction(async (tx) => {
+/** RESERVED -> CONFIRMED: authorize, make the reservation permanent, confirm. Undo on failure. */
+async function payAndConfirm(row: CheckoutRow): Promise<{ checkout: CheckoutRow; confirmed?: ConfirmedOrder }> {
+  const plan = row.plan as unknown as Plan;
+  const payment = await callInternal('payments', 'authorizePayment', {
+    orderId: row.orderId,
+    customerId: row.customerId,
+    amount: plan.total,
+    currencyCode: plan.currencyCode,
+    paymentToken: row.paymentToken ?? '',
+  });
+  if (payment.status !== 'AUTHORIZED') {
+    await callInternal('inventory', 'releaseReservation', { orderId: row.orderId });
+    const message = payment.status === 'DECLINED' ? 'The card was declined.' : 'The payment could not be processed; nothing was charged.';
+    return placeOrder(row, { status: 'PAYMENT_FAILED', code: 'PAYMENT_DECLINED', message });
+  }
+  const commit = await callInternal('inventory', 'commitReservation', { orderId: row.orderId });
+  if (commit.status === 'EXPIRED') {
+    // Payment took longer than the reservation lived and the units went back on sale.
+    await callInternal('payments', 'voidPayment', { orderId: row.orderId });
+    return placeOrder(row, { status: 'CANCELLED', code: 'INSUFFICIENT_STOCK', message: 'The items were released before payment completed.' });
+  }
+  return placeOrder(row, { status: 'CONFIRMED' });
+}
+
+type Settlement = { status: 'CONFIRMED' } | { status: 'PAYMENT_FAILED' | 'CANCELLED'; code: CheckoutFailureCode; message: string };
+
+/**
+ * Writes the order of a RESERVED checkout as its saga settled it, and ends the checkout, in one
+ * transaction. The order goes through PENDING_PAYMENT to its status in one step (both are in
+ * `events`), as the lifecycle table allows; nothing else could happen to it in between, since
+ * nobody knew its id. Confirmed, it records the purchase and what was bought leaves the cart
+ * (anything added meanwhile stays). The order's primary key decides between two runs settling
+ * the same checkout (a slow one and recovery): the later one writes nothing.
+ */
+async function placeOrder(row: CheckoutRow, settlement: Settlement): Promise<{ checkout: CheckoutRow; confirmed?: ConfirmedOrder }> {
+  const plan = row.plan as unknown as Plan;
+  const { status } = settlement;
+  if (!ORDER_TRANSITIONS.PENDING_PAYMENT[status]) throw new InvalidTransition('PENDING_PAYMENT', status);
+  const confirmed = settlement.status === 'CONFIRMED';
+  const note = settlement.status === 'CONFIRMED' ? null : settlement.message;
+  const ended: Partial<CheckoutRow> =
+    settlement.status === 'CONFIRMED' ? { state: 'CONFIRMED', paymentToken: null } : failure(settlement.code, settlement.message);
+  const placed = await db.transaction(async (tx) => {
     const [order] = await tx
       .insert(orders)
       .values({
         id: row.orderId,
         customerId: row.customerId,
-        status: 'PENDING_PAYMENT',
+        status,
         shippingSpeed: plan.shippingSpeed,
         shipFullName: plan.address.fullName,
         shipLine1: plan.address.line1,
@@ -182,8 +244,10 @@ async function reserve(row: CheckoutRow, request?: { shippingAddressId: string; 
       })
       .onConflictDoNothing({ target: orders.id })
       .returning();
-    if (order) {
-      await tx.insert(orderLines).values(
+    if (!order) return null;
+    const lines = await tx
+      .insert(orderLines)
+      .values(
         plan.lines.map((l, position) => ({
           orderId: order.id,
           variantId: l.variantId,
@@ -193,40 +257,28 @@ async function reserve(row: CheckoutRow, request?: { shippingAddressId: string; 
           sku: l.sku,
           unitPrice: l.unitPrice,
           quantity: l.quantity,
-          status: 'PENDING' as const,
+          status: confirmed ? ('CONFIRMED' as const) : ('CANCELLED' as const),
           position,
         })),
-      );
-      await tx.insert(orderEvents).values({ orderId: order.id, status: 'PENDING_PAYMENT' });
-      await recordOrderUpdate(tx, order);
-    }
-    return updateCheckout(tx, row, { state: 'RESERVED', plan: plan as unknown as Record<string, unknown> });
+      )
+      .returning();
+    await recordOrderUpdate(tx, order, confirmed ? [purchaseOf(row, plan)] : [], [
+      tx.insert(orderEvents).values([
+        { orderId: order.id, status: 'PENDING_PAYMENT' },
+        { orderId: order.id, status, note },
+      ]),
+      tx.update(checkouts).set({ ...ended, updatedAt: new Date() }).where(eq(checkouts.orderId, row.orderId)),
+      ...(confirmed ? [tx.delete(cartLines).where(inArray(cartLines.id, plan.lines.map((l) => l.cartLineId)))] : []),
+    ]);
+    return { order, lines: lines.sort((a, b) => a.position - b.position) };
   });
+  if (!placed) return { checkout: await currentCheckout(row) };
+  return { checkout: { ...row, ...ended }, confirmed: confirmed ? placed : undefined };
 }
 
-/** RESERVED -> CONFIRMED: authorize, make the reservation permanent, confirm. Undo on failure. */
-async function payAndConfirm(row: CheckoutRow): Promise<{ checkout: CheckoutRow; confirmed?: ConfirmedOrder }> {
-  const plan = row.plan as unknown as Plan;
-  const payment = await callInternal('payments', 'authorizePayment', {
-    orderId: row.orderId,
-    customerId: row.customerId,
-    amount: plan.total,
-    currencyCode: plan.currencyCode,
-    paymentToken: row.paymentToken ?? '',
-  });
-  if (payment.status !== 'AUTHORIZED') {
-    await callInternal('inventory', 'releaseReservation', { orderId: row.orderId });
-    const message = payment.status === 'DECLINED' ? 'The card was declined.' : 'The payment could not be processed; nothing was charged.';
-    return { checkout: await closeOrder(row, 'PAYMENT_FAILED', 'PAYMENT_DECLINED', message) };
-  }
-  const commit = await callInternal('inventory', 'commitReservation', { orderId: row.orderId });
-  if (commit.status === 'EXPIRED') {
-    // Payment took longer than the reservation lived and the units went back on sale.
-    await callInternal('payments', 'voidPayment', { orderId: row.orderId });
-    return { checkout: await closeOrder(row, 'CANCELLED', 'INSUFFICIENT_STOCK', 'The items were released before payment completed.') };
-  }
-  // The purchase, for those who follow it (verified reviews, co-purchases).
-  const purchase: NewEvent = {
+/** The purchase, for those who follow it (verified reviews, co-purchases). */
+function purchaseOf(row: CheckoutRow, plan: Plan): NewEvent {
+  return {
     topic: 'order.confirmed',
     key: row.orderId,
     payload: {
@@ -235,37 +287,14 @@ async function payAndConfirm(row: CheckoutRow): Promise<{ checkout: CheckoutRow;
       lines: plan.lines.map((l) => ({ productId: l.productId, sellerId: l.sellerId, quantity: l.quantity })),
     },
   };
-  return db.transaction(async (tx) => {
-    const [order] = await tx.select().from(orders).where(eq(orders.id, row.orderId)).for('update');
-    let confirmed: ConfirmedOrder | undefined;
-    if (order!.status === 'PENDING_PAYMENT') {
-      const lines = await tx.update(orderLines).set({ status: 'CONFIRMED' }).where(eq(orderLines.orderId, row.orderId)).returning();
-      const confirmedOrder = await transitionOrder(tx, order!, 'CONFIRMED', lines, undefined, [purchase]);
-      confirmed = { order: confirmedOrder, lines: lines.sort((a, b) => a.position - b.position) };
-    } else {
-      await recordEvents(tx, outbox, [purchase]);
-    }
-    // What was bought leaves the cart; anything added meanwhile stays.
-    await tx.delete(cartLines).where(inArray(cartLines.id, plan.lines.map((l) => l.cartLineId)));
-    return { checkout: await updateCheckout(tx, row, { state: 'CONFIRMED', paymentToken: null }), confirmed };
-  });
-}
-
-/** Ends a checkout whose order will not be confirmed (nothing held, nothing charged). */
-async function closeOrder(row: CheckoutRow, status: 'PAYMENT_FAILED' | 'CANCELLED', code: CheckoutFailureCode, message: string): Promise<CheckoutRow> {
-  return db.transaction(async (tx) => {
-    const [order] = await tx.select().from(orders).where(eq(orders.id, row.orderId)).for('update');
-    if (order && order.status === 'PENDING_PAYMENT') {
-      const lines = await tx.update(orderLines).set({ status: 'CANCELLED' }).where(eq(orderLines.orderId, row.orderId)).returning();
-      await transitionOrder(tx, order, status, lines, message);
-    }
-    return fail(tx, row, code, message);
-  });
 }
 
 /** Gives up on a checkout that keeps failing: releases what it held, voids what it authorized. */
 export async function abandonCheckout(row: CheckoutRow): Promise<void> {
   await callInternal('inventory', 'releaseReservation', { orderId: row.orderId });
   await callInternal('payments', 'voidPayment', { orderId: row.orderId }).catch((err) => logger.warn({ err, orderId: row.orderId }, 'void failed'));
-  await closeOrder(row, 'PAYMENT_FAILED', 'PAYMENT_DECLINED', 'The checkout could not be completed; nothing was charged.');
+  const message = 'The checkout could not be completed; nothing was charged.';
+  // Only a RESERVED checkout has a plan to write its order from; a STARTED one placed none.
+  if (row.state === 'RESERVED') await placeOrder(row, { status: 'PAYMENT_FAILED', code: 'PAYMENT_DECLINED', message });
+  else await fail(row, 'PAYMENT_DECLINED', message);
 }
