@@ -55,6 +55,13 @@ type Writer = Pick<PostgresJsDatabase<Record<string, unknown>>, 'insert' | 'exec
 
 const channelOfOutbox = new WeakMap<OutboxTable, string>();
 
+/** The NOTIFY channel of the outbox's relay. */
+function channelOf(outbox: OutboxTable): string {
+  let channel = channelOfOutbox.get(outbox);
+  if (!channel) channelOfOutbox.set(outbox, (channel = notifyChannel(getTableConfig(outbox).schema!)));
+  return channel;
+}
+
 /**
  * Records events in the caller's transaction; they are published once it commits. One statement:
  * the insert runs as a data-modifying CTE of the NOTIFY that wakes the relay (also sent at commit).
@@ -69,10 +76,20 @@ export async function recordEvents(tx: Writer, outbox: OutboxTable, events: NewE
     await tx.execute(drizzleSql`with ${drizzleSql.join(writes, drizzleSql`, `)} select 1`);
     return;
   }
-  let channel = channelOfOutbox.get(outbox);
-  if (!channel) channelOfOutbox.set(outbox, (channel = notifyChannel(getTableConfig(outbox).schema!)));
   const recorded = drizzleSql`recorded as (${tx.insert(outbox).values(events).getSQL()})`;
-  await tx.execute(drizzleSql`with ${drizzleSql.join([...writes, recorded], drizzleSql`, `)} select pg_notify(${channel}, '')`);
+  await tx.execute(drizzleSql`with ${drizzleSql.join([...writes, recorded], drizzleSql`, `)} select pg_notify(${channelOf(outbox)}, '')`);
+}
+
+/**
+ * The outbox part of `recordEvents`, for a statement of the caller's own (an insert that must
+ * return its row, say): `recorded` inserts the events as a CTE (`db.with(recorded, …)`), and
+ * `notify`, the NOTIFY that wakes the relay, goes once into that statement's RETURNING.
+ */
+export function eventsInStatement(db: Pick<PostgresJsDatabase<Record<string, unknown>>, '$with' | 'insert'>, outbox: OutboxTable, events: NewEvent[]) {
+  return {
+    recorded: db.$with('recorded').as(db.insert(outbox).values(events)),
+    notify: drizzleSql<string>`pg_notify(${channelOf(outbox)}, '')`,
+  };
 }
 
 export interface Relay {

@@ -12,13 +12,13 @@
  * can run again after a crash without doing anything twice; `recovery.ts` does exactly that for
  * checkouts whose process died.
  */
-import { badUserInput, callInternal, isId, logger, type NewEvent, type ShippingAddress } from '@marketplace/runtime';
-import { and, eq, inArray } from 'drizzle-orm';
+import { badUserInput, callInternal, eventsInStatement, isId, logger, uniqueViolation, type NewEvent, type ShippingAddress } from '@marketplace/runtime';
+import { and, eq, getTableColumns, inArray } from 'drizzle-orm';
 import { createHash, randomUUID } from 'node:crypto';
 import type { CheckoutInput, ShippingSpeed } from '../__generated__/resolvers-types';
 import { db, type Tx } from '../db/client';
-import { cartLines, carts, checkouts, orderEvents, orderLines, orders, type CheckoutRow, type OrderLineRow, type OrderRow } from '../db/schema';
-import { InvalidTransition, ORDER_TRANSITIONS, recordOrderUpdate } from '../lifecycle/state-machine';
+import { cartLines, carts, checkouts, orderEvents, orderLines, orders, outbox, type CheckoutRow, type OrderLineRow, type OrderRow } from '../db/schema';
+import { InvalidTransition, ORDER_TRANSITIONS, orderUpdated } from '../lifecycle/state-machine';
 import { SHIPPING_OPTIONS } from '../shipping';
 
 export type CheckoutFailureCode = 'EMPTY_CART' | 'INSUFFICIENT_STOCK' | 'PAYMENT_DECLINED' | 'INVALID_ADDRESS' | 'IDEMPOTENCY_KEY_REUSED';
@@ -206,23 +206,52 @@ async function payAndConfirm(row: CheckoutRow): Promise<{ checkout: CheckoutRow;
 type Settlement = { status: 'CONFIRMED' } | { status: 'PAYMENT_FAILED' | 'CANCELLED'; code: CheckoutFailureCode; message: string };
 
 /**
- * Writes the order of a RESERVED checkout as its saga settled it, and ends the checkout, in one
- * transaction. The order goes through PENDING_PAYMENT to its status in one step (both are in
- * `events`), as the lifecycle table allows; nothing else could happen to it in between, since
- * nobody knew its id. Confirmed, it records the purchase and what was bought leaves the cart
- * (anything added meanwhile stays). The order's primary key decides between two runs settling
- * the same checkout (a slow one and recovery): the later one writes nothing.
+ * Writes the order of a RESERVED checkout as its saga settled it and ends the checkout, in one
+ * statement: the order (returned, for its number), its lines, its events, the outbox, the
+ * checkout row and, when confirmed, the cart lines bought (anything added meanwhile stays). The
+ * order goes through PENDING_PAYMENT to its status at once (both are in `events`), as the
+ * lifecycle table allows: nobody knew its id in between. The order's primary key decides between
+ * two runs settling the same checkout (a slow one and recovery): the later one's statement fails
+ * whole and it answers what the first wrote.
  */
 async function placeOrder(row: CheckoutRow, settlement: Settlement): Promise<{ checkout: CheckoutRow; confirmed?: ConfirmedOrder }> {
   const plan = row.plan as unknown as Plan;
   const { status } = settlement;
   if (!ORDER_TRANSITIONS.PENDING_PAYMENT[status]) throw new InvalidTransition('PENDING_PAYMENT', status);
   const confirmed = settlement.status === 'CONFIRMED';
-  const note = settlement.status === 'CONFIRMED' ? null : settlement.message;
   const ended: Partial<CheckoutRow> =
     settlement.status === 'CONFIRMED' ? { state: 'CONFIRMED', paymentToken: null } : failure(settlement.code, settlement.message);
-  const placed = await db.transaction(async (tx) => {
-    const [order] = await tx
+  const lines: OrderLineRow[] = plan.lines.map((l, position) => ({
+    id: randomUUID(),
+    orderId: row.orderId,
+    variantId: l.variantId,
+    productId: l.productId,
+    sellerId: l.sellerId,
+    title: l.title.slice(0, 320),
+    sku: l.sku,
+    unitPrice: l.unitPrice,
+    quantity: l.quantity,
+    status: confirmed ? 'CONFIRMED' : 'CANCELLED',
+    shipmentId: null,
+    position,
+  }));
+  const events = [orderUpdated({ id: row.orderId, customerId: row.customerId, status }), ...(confirmed ? [purchaseOf(row, plan)] : [])];
+  const { recorded, notify } = eventsInStatement(db, outbox, events);
+  const writes = [
+    db.$with('placed_lines').as(db.insert(orderLines).values(lines)),
+    db.$with('placed_events').as(
+      db.insert(orderEvents).values([
+        { orderId: row.orderId, status: 'PENDING_PAYMENT' },
+        { orderId: row.orderId, status, note: confirmed ? null : settlement.message },
+      ]),
+    ),
+    db.$with('ended').as(db.update(checkouts).set({ ...ended, updatedAt: new Date() }).where(eq(checkouts.orderId, row.orderId))),
+    recorded,
+    ...(confirmed ? [db.$with('bought').as(db.delete(cartLines).where(inArray(cartLines.id, plan.lines.map((l) => l.cartLineId))))] : []),
+  ];
+  try {
+    const [{ notified: _, ...order }] = await db
+      .with(...writes)
       .insert(orders)
       .values({
         id: row.orderId,
@@ -242,38 +271,12 @@ async function placeOrder(row: CheckoutRow, settlement: Settlement): Promise<{ c
         currencyCode: plan.currencyCode,
         estimatedDelivery: new Date(plan.estimatedDelivery),
       })
-      .onConflictDoNothing({ target: orders.id })
-      .returning();
-    if (!order) return null;
-    const lines = await tx
-      .insert(orderLines)
-      .values(
-        plan.lines.map((l, position) => ({
-          orderId: order.id,
-          variantId: l.variantId,
-          productId: l.productId,
-          sellerId: l.sellerId,
-          title: l.title.slice(0, 320),
-          sku: l.sku,
-          unitPrice: l.unitPrice,
-          quantity: l.quantity,
-          status: confirmed ? ('CONFIRMED' as const) : ('CANCELLED' as const),
-          position,
-        })),
-      )
-      .returning();
-    await recordOrderUpdate(tx, order, confirmed ? [purchaseOf(row, plan)] : [], [
-      tx.insert(orderEvents).values([
-        { orderId: order.id, status: 'PENDING_PAYMENT' },
-        { orderId: order.id, status, note },
-      ]),
-      tx.update(checkouts).set({ ...ended, updatedAt: new Date() }).where(eq(checkouts.orderId, row.orderId)),
-      ...(confirmed ? [tx.delete(cartLines).where(inArray(cartLines.id, plan.lines.map((l) => l.cartLineId)))] : []),
-    ]);
-    return { order, lines: lines.sort((a, b) => a.position - b.position) };
-  });
-  if (!placed) return { checkout: await currentCheckout(row) };
-  return { checkout: { ...row, ...ended }, confirmed: confirmed ? placed : undefined };
+      .returning({ ...getTableColumns(orders), notified: notify });
+    return { checkout: { ...row, ...ended }, confirmed: confirmed ? { order, lines } : undefined };
+  } catch (err) {
+    if (uniqueViolation(err) !== 'orders_pkey') throw err;
+    return { checkout: await currentCheckout(row) };
+  }
 }
 
 /** The purchase, for those who follow it (verified reviews, co-purchases). */

@@ -88,10 +88,10 @@ export async function transitionOrder(
  * `alongWith`: further writes of the change, sent in the same statement (see `recordEvents`).
  */
 export async function recordOrderUpdate(tx: Tx, order: OrderRow, alsoRecord: NewEvent[] = [], alongWith: SQLWrapper[] = []): Promise<void> {
-  await recordEvents(
-    tx,
-    outbox,
-    [{ topic: 'order.updated', key: order.id, payload: { orderId: order.id, customerId: order.customerId, status: order.status } }, ...alsoRecord],
-    alongWith,
-  );
+  await recordEvents(tx, outbox, [orderUpdated(order), ...alsoRecord], alongWith);
+}
+
+/** The `order.updated` event of an order as it now stands. */
+export function orderUpdated(order: Pick<OrderRow, 'id' | 'customerId' | 'status'>): NewEvent {
+  return { topic: 'order.updated', key: order.id, payload: { orderId: order.id, customerId: order.customerId, status: order.status } };
 }
