@@ -13,7 +13,7 @@
  * checkouts whose process died.
  */
 import { badUserInput, callInternal, eventsInStatement, isId, logger, uniqueViolation, type NewEvent, type ShippingAddress } from '@marketplace/runtime';
-import { and, eq, getTableColumns, inArray } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { createHash, randomUUID } from 'node:crypto';
 import type { CheckoutInput, ShippingSpeed } from '../__generated__/resolvers-types';
 import { db, type Tx } from '../db/client';
@@ -41,6 +41,20 @@ interface Plan {
   estimatedDelivery: string;
 }
 
+/** What the request that claimed the checkout brings to its first run (recovery has none). */
+interface SagaRequest {
+  shippingAddressId: string;
+  shippingSpeed: ShippingSpeed;
+  /** The customer's cart lines when the checkout was claimed. */
+  cart: { id: string; variantId: string; quantity: number }[];
+}
+
+/** The customer's cart lines, as a subquery of the claiming insert (one round trip for both). */
+const cartOf = (customerId: string) => sql<SagaRequest['cart']>`(
+  select coalesce(json_agg(json_build_object('id', l.id, 'variantId', l.variant_id, 'quantity', l.quantity) order by l.added_at, l.id), '[]')
+  from ${cartLines} as l join ${carts} as c on c.id = l.cart_id
+  where c.customer_id = ${customerId})`;
+
 const SETTLE_TIMEOUT_MS = 20_000;
 
 function requestHash(input: CheckoutInput): string {
@@ -55,13 +69,17 @@ export async function checkout(customerId: string, input: CheckoutInput): Promis
   if (key.length < 1 || key.length > 255) throw badUserInput('idempotencyKey must be 1 to 255 characters.');
   if (input.paymentToken.length < 1 || input.paymentToken.length > 255) throw badUserInput('paymentToken must be 1 to 255 characters.');
   const hash = requestHash(input);
-  // The primary key decides which of several concurrent requests runs the saga.
+  // The primary key decides which of several concurrent requests runs the saga; the winner's
+  // insert also reads the cart it is about to buy.
   const [claimed] = await db
     .insert(checkouts)
     .values({ customerId, idempotencyKey: key, requestHash: hash, orderId: randomUUID(), state: 'STARTED', paymentToken: input.paymentToken })
     .onConflictDoNothing()
-    .returning();
-  if (claimed) return runSaga(claimed, { shippingAddressId: input.shippingAddressId, shippingSpeed: input.shippingSpeed ?? 'STANDARD' });
+    .returning({ ...getTableColumns(checkouts), cart: cartOf(customerId) });
+  if (claimed) {
+    const { cart, ...row } = claimed;
+    return runSaga(row, { shippingAddressId: input.shippingAddressId, shippingSpeed: input.shippingSpeed ?? 'STANDARD', cart });
+  }
 
   const [existing] = await db.select().from(checkouts).where(and(eq(checkouts.customerId, customerId), eq(checkouts.idempotencyKey, key)));
   if (existing!.requestHash !== hash) {
@@ -88,7 +106,7 @@ function outcomeOf(row: CheckoutRow, confirmed?: ConfirmedOrder): CheckoutOutcom
 }
 
 /** Runs the saga from wherever it stands. */
-export async function runSaga(row: CheckoutRow, request?: { shippingAddressId: string; shippingSpeed: ShippingSpeed }): Promise<CheckoutOutcome> {
+export async function runSaga(row: CheckoutRow, request?: SagaRequest): Promise<CheckoutOutcome> {
   let current = row;
   let confirmed: ConfirmedOrder | undefined;
   if (current.state === 'STARTED') current = await reserve(current, request);
@@ -125,18 +143,15 @@ async function fail(row: CheckoutRow, code: CheckoutFailureCode, message: string
 }
 
 /** Prices the cart from the catalog (never from the client) and copies the address. */
-async function makePlan(row: CheckoutRow, request: { shippingAddressId: string; shippingSpeed: ShippingSpeed }): Promise<Plan | { code: CheckoutFailureCode; message: string }> {
-  const [address, lines] = await Promise.all([
+async function makePlan(row: CheckoutRow, request: SagaRequest): Promise<Plan | { code: CheckoutFailureCode; message: string }> {
+  const lines = request.cart;
+  const [address, catalog] = await Promise.all([
     isId(request.shippingAddressId) ? callInternal('users', 'addressOf', { userId: row.customerId, addressId: request.shippingAddressId }) : null,
-    db
-      .select({ id: cartLines.id, variantId: cartLines.variantId, quantity: cartLines.quantity })
-      .from(cartLines)
-      .innerJoin(carts, eq(carts.id, cartLines.cartId))
-      .where(eq(carts.customerId, row.customerId)),
+    lines.length > 0 ? callInternal('products', 'variantsByIds', { ids: lines.map((l) => l.variantId) }) : [],
   ]);
   if (!address) return { code: 'INVALID_ADDRESS', message: 'Choose one of your saved addresses.' };
   if (lines.length === 0) return { code: 'EMPTY_CART', message: 'Your cart is empty.' };
-  const variants = new Map((await callInternal('products', 'variantsByIds', { ids: lines.map((l) => l.variantId) })).map((v) => [v.id, v]));
+  const variants = new Map(catalog.map((v) => [v.id, v]));
   const gone = lines.filter((l) => variants.get(l.variantId)?.productStatus !== 'ACTIVE');
   if (gone.length) return { code: 'INSUFFICIENT_STOCK', message: 'Some items in your cart are no longer for sale.' };
   const currencies = new Set(lines.map((l) => variants.get(l.variantId)!.currencyCode));
@@ -166,7 +181,7 @@ async function makePlan(row: CheckoutRow, request: { shippingAddressId: string; 
  * have held and fails it), so it has no use for a plan before then. The order itself is written
  * once its fate is known (`placeOrder`), from this plan.
  */
-async function reserve(row: CheckoutRow, request?: { shippingAddressId: string; shippingSpeed: ShippingSpeed }): Promise<CheckoutRow> {
+async function reserve(row: CheckoutRow, request?: SagaRequest): Promise<CheckoutRow> {
   if (!request) return fail(row, 'INSUFFICIENT_STOCK', 'The checkout was interrupted; please try again.');
   const plan = await makePlan(row, request);
   if ('code' in plan) return fail(row, plan.code, plan.message);
