@@ -9,7 +9,7 @@ import { and, asc, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm'
 import { db, type Tx } from './db/client';
 import { reservationLines, reservations, restocks, type ReservationLineRow } from './db/schema';
 import { levelAvailable, lockStock, type LockedLevel } from './locked-stock';
-import { availableByVariant } from './stock';
+import { availableByVariantJson } from './stock';
 
 type Operation<O extends keyof InternalApi['inventory']> = InternalApi['inventory'][O];
 type Input<O extends keyof InternalApi['inventory']> = Operation<O>['input'];
@@ -141,19 +141,19 @@ export async function reserveStock(input: Input<'reserveStock'>): Promise<Output
     return await db.transaction(async (tx): Promise<Output<'reserveStock'>> => {
       // The primary key decides between concurrent calls for one order: the later one waits for
       // the earlier to commit (then answers its outcome) or roll back (then reserves itself).
+      // Its RETURNING also looks at what is available now, without locks (see below).
       const [created] = await tx
         .insert(reservations)
         .values({ orderId, expiresAt: sql`now() + make_interval(secs => ${ttlSeconds}::int)` })
         .onConflictDoNothing()
-        .returning({ expiresAt: reservations.expiresAt });
+        .returning({ expiresAt: reservations.expiresAt, availableNow: availableByVariantJson([...wanted.keys()].filter(isId)) });
       if (!created) return storedOutcome(tx, orderId, [...wanted.keys()]);
 
       // Sold out already? Then say so without queueing for the stock locks: when many buyers want
       // the last units, most of them end here. A look without locks can only miss units being
       // given back at this instant (an answer as of the moment it looked); units are handed out
       // only under the locks below, so this never sells what is not there.
-      const availableNow = await availableByVariant(tx, [...wanted.keys()].filter(isId));
-      const soldOut = [...wanted].filter(([variantId, quantity]) => (availableNow.get(variantId) ?? 0) < quantity).map(([variantId]) => variantId);
+      const soldOut = [...wanted].filter(([variantId, quantity]) => (created.availableNow[variantId] ?? 0) < quantity).map(([variantId]) => variantId);
       if (soldOut.length > 0) throw new InsufficientStock(soldOut);
 
       const stock = await lockStock(tx, [...wanted.keys()].filter(isId));
