@@ -16,7 +16,7 @@ import { badUserInput, callInternal, eventsInStatement, isId, logger, uniqueViol
 import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { createHash, randomUUID } from 'node:crypto';
 import type { CheckoutInput, ShippingSpeed } from '../__generated__/resolvers-types';
-import { db, type Tx } from '../db/client';
+import { db } from '../db/client';
 import { cartLines, carts, checkouts, orderEvents, orderLines, orders, outbox, type CheckoutRow, type OrderLineRow, type OrderRow } from '../db/schema';
 import { InvalidTransition, ORDER_TRANSITIONS, orderUpdated } from '../lifecycle/state-machine';
 import { SHIPPING_OPTIONS } from '../shipping';
@@ -120,13 +120,14 @@ export async function runSaga(row: CheckoutRow, request?: SagaRequest): Promise<
  * Moves the checkout on from the state `row` was read in. Conditional on that state, so a run that
  * another (recovery, a slow first run) has overtaken changes nothing: it gets undefined.
  */
-async function updateCheckout(tx: Tx | typeof db, row: CheckoutRow, patch: Partial<CheckoutRow>): Promise<CheckoutRow | undefined> {
-  const [updated] = await tx
+async function updateCheckout(row: CheckoutRow, patch: Partial<CheckoutRow>): Promise<CheckoutRow | undefined> {
+  const changed: CheckoutRow = { ...row, ...patch, updatedAt: new Date() };
+  const [updated] = await db
     .update(checkouts)
-    .set({ ...patch, updatedAt: new Date() })
+    .set({ ...patch, updatedAt: changed.updatedAt })
     .where(and(eq(checkouts.orderId, row.orderId), eq(checkouts.state, row.state)))
-    .returning();
-  return updated;
+    .returning({ orderId: checkouts.orderId });
+  return updated && changed;
 }
 
 /** The checkout as it stands now, for a run that was overtaken. */
@@ -139,7 +140,7 @@ const failure = (code: CheckoutFailureCode, message: string): Partial<CheckoutRo
 
 /** Ends a checkout before any order was placed for it. */
 async function fail(row: CheckoutRow, code: CheckoutFailureCode, message: string): Promise<CheckoutRow> {
-  return (await updateCheckout(db, row, failure(code, message))) ?? currentCheckout(row);
+  return (await updateCheckout(row, failure(code, message))) ?? currentCheckout(row);
 }
 
 /** Prices the cart from the catalog (never from the client) and copies the address. */
@@ -191,7 +192,7 @@ async function reserve(row: CheckoutRow, request?: SagaRequest): Promise<Checkou
     region: plan.address.region,
   });
   if (reservation.status === 'INSUFFICIENT_STOCK') return fail(row, 'INSUFFICIENT_STOCK', 'Not enough units are available.');
-  return (await updateCheckout(db, row, { state: 'RESERVED', plan: plan as unknown as Record<string, unknown> })) ?? currentCheckout(row);
+  return (await updateCheckout(row, { state: 'RESERVED', plan: plan as unknown as Record<string, unknown> })) ?? currentCheckout(row);
 }
 
 /** RESERVED -> CONFIRMED: authorize, make the reservation permanent, confirm. Undo on failure. */
@@ -265,7 +266,7 @@ async function placeOrder(row: CheckoutRow, settlement: Settlement): Promise<{ c
     ...(confirmed ? [db.$with('bought').as(db.delete(cartLines).where(inArray(cartLines.id, plan.lines.map((l) => l.cartLineId))))] : []),
   ];
   try {
-    const [{ notified: _, ...order }] = await db
+    const [{ notified: _notified, ...order }] = await db
       .with(...writes)
       .insert(orders)
       .values({
