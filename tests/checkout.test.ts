@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { op } from '../scripts/contract';
 import { startStack, type Stack } from '../scripts/stack';
+import { runSaga } from '../subgraphs/orders/src/checkout/saga';
+import { db } from '../subgraphs/orders/src/db/client';
 import { createCategory, createProduct, createWarehouse, operatorToken, registerCustomer, registerSeller, setStock } from './helpers';
 
 let stack: Stack;
@@ -124,6 +126,21 @@ describe('checkout', () => {
     expect(later.data.checkout.order.id).toBe([...ids][0]);
     const changed = await checkout(buyer.token, buyer.addressId, 'tok_mastercard', key);
     expect(changed.data.checkout).toMatchObject({ order: null, userErrors: [{ code: 'IDEMPOTENCY_KEY_REUSED' }] });
+  });
+
+  it('settles a checkout once when a second run (a slow one that recovery overtook) settles it again', async () => {
+    const { productId, variantId } = await stockedVariant(3);
+    const buyer = await shopper(variantId);
+    const first = await checkout(buyer.token, buyer.addressId);
+    const orderId = first.data.checkout.order.id as string;
+    const row = await db.query.checkouts.findFirst({ where: (c, { eq }) => eq(c.orderId, orderId) });
+    // The checkout as the overtaken run read it: stock reserved, payment not yet asked for.
+    expect(await runSaga({ ...row!, state: 'RESERVED', paymentToken: 'tok_visa' })).toEqual({ orderId, confirmed: undefined });
+    const detail = await stack.request(op('OrderDetail'), { id: orderId }, buyer.token);
+    expect(detail.data.order.status).toBe('CONFIRMED');
+    expect(detail.data.order.events.map((e: { status: string }) => e.status)).toEqual(['PENDING_PAYMENT', 'CONFIRMED']);
+    expect(detail.data.order.lines).toHaveLength(1);
+    expect(await available(productId)).toBe(2);
   });
 
   it('sells the last 20 units to exactly 20 of 60 buyers checking out at once, twice over', async () => {

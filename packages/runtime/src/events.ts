@@ -8,7 +8,7 @@
  *  3. consumers read the streams: live tails for subscriptions (`tailEvents`) and durable consumer
  *     groups for projections (`consumeEvents`). Delivery is at least once: consumers dedupe by `id`.
  */
-import { sql as drizzleSql } from 'drizzle-orm';
+import { sql as drizzleSql, type SQLWrapper } from 'drizzle-orm';
 import { bigserial, getTableConfig, jsonb, text, timestamp, type PgSchema } from 'drizzle-orm/pg-core';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
@@ -55,15 +55,41 @@ type Writer = Pick<PostgresJsDatabase<Record<string, unknown>>, 'insert' | 'exec
 
 const channelOfOutbox = new WeakMap<OutboxTable, string>();
 
+/** The NOTIFY channel of the outbox's relay. */
+function channelOf(outbox: OutboxTable): string {
+  let channel = channelOfOutbox.get(outbox);
+  if (!channel) channelOfOutbox.set(outbox, (channel = notifyChannel(getTableConfig(outbox).schema!)));
+  return channel;
+}
+
 /**
  * Records events in the caller's transaction; they are published once it commits. One statement:
  * the insert runs as a data-modifying CTE of the NOTIFY that wakes the relay (also sent at commit).
+ * `alongWith`: other writes of the same change whose results the caller does not need (an insert,
+ * an update, a delete), sent as further CTEs of that statement, so the change and its events cost
+ * one round trip to the database.
  */
-export async function recordEvents(tx: Writer, outbox: OutboxTable, events: NewEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  let channel = channelOfOutbox.get(outbox);
-  if (!channel) channelOfOutbox.set(outbox, (channel = notifyChannel(getTableConfig(outbox).schema!)));
-  await tx.execute(drizzleSql`with recorded as (${tx.insert(outbox).values(events).getSQL()}) select pg_notify(${channel}, '')`);
+export async function recordEvents(tx: Writer, outbox: OutboxTable, events: NewEvent[], alongWith: SQLWrapper[] = []): Promise<void> {
+  if (events.length === 0 && alongWith.length === 0) return;
+  const writes = alongWith.map((write, i) => drizzleSql`${drizzleSql.raw(`write_${i}`)} as (${write.getSQL()})`);
+  if (events.length === 0) {
+    await tx.execute(drizzleSql`with ${drizzleSql.join(writes, drizzleSql`, `)} select 1`);
+    return;
+  }
+  const recorded = drizzleSql`recorded as (${tx.insert(outbox).values(events).getSQL()})`;
+  await tx.execute(drizzleSql`with ${drizzleSql.join([...writes, recorded], drizzleSql`, `)} select pg_notify(${channelOf(outbox)}, '')`);
+}
+
+/**
+ * The outbox part of `recordEvents`, for a statement of the caller's own (an insert that must
+ * return its row, say): `recorded` inserts the events as a CTE (`db.with(recorded, …)`), and
+ * `notify`, the NOTIFY that wakes the relay, goes once into that statement's RETURNING.
+ */
+export function eventsInStatement(db: Pick<PostgresJsDatabase<Record<string, unknown>>, '$with' | 'insert'>, outbox: OutboxTable, events: NewEvent[]) {
+  return {
+    recorded: db.$with('recorded').as(db.insert(outbox).values(events)),
+    notify: drizzleSql<string>`pg_notify(${channelOf(outbox)}, '')`,
+  };
 }
 
 export interface Relay {

@@ -81,6 +81,9 @@ export async function startSubgraph<TContext extends BaseContext>(
   );
 
   const app = express();
+  // Only the gateway and other subgraphs call a subgraph, with POSTs no cache revalidates: an
+  // ETag (a hash of every response body) would be work for nobody.
+  app.set('etag', false);
   const httpServer = createServer(app);
   const apollo = new ApolloServer<TContext>({
     schema,

@@ -9,7 +9,7 @@
  * `available` before and after a change are exact.
  */
 import { recordEvents, type NewEvent } from '@marketplace/runtime';
-import { asc, inArray, sql } from 'drizzle-orm';
+import { asc, inArray, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Tx } from './db/client';
 import { inventoryItems, outbox, stockLevels, warehouses, type InventoryItemRow } from './db/schema';
 
@@ -62,15 +62,18 @@ export class LockedStock {
     this.changed.add(level);
   }
 
-  /** Writes the changed levels (one statement) and records the events of every `available` that moved. */
-  async save(tx: Tx): Promise<void> {
-    if (this.changed.size === 0) return;
+  /**
+   * Writes the changed levels and records the events of every `available` that moved, in one
+   * statement with `alongWith`, the other writes of the change (reservation lines).
+   */
+  async save(tx: Tx, alongWith: SQLWrapper[] = []): Promise<void> {
+    if (this.changed.size === 0) return recordEvents(tx, outbox, [], alongWith);
     const rows = [...this.changed].map((l) => sql`(${l.variantId}::uuid, ${l.warehouseId}::uuid, ${l.onHand}::int, ${l.reserved}::int)`);
-    await tx.execute(sql`
+    const levelsUpdate = sql`
       update ${stockLevels} as s
       set on_hand = v.on_hand, reserved = v.reserved, updated_at = now()
       from (values ${sql.join(rows, sql`, `)}) as v(variant_id, warehouse_id, on_hand, reserved)
-      where s.variant_id = v.variant_id and s.warehouse_id = v.warehouse_id`);
+      where s.variant_id = v.variant_id and s.warehouse_id = v.warehouse_id`;
 
     const events: NewEvent[] = [];
     for (const variantId of new Set([...this.changed].map((l) => l.variantId))) {
@@ -92,7 +95,7 @@ export class LockedStock {
       this.availableBefore.set(variantId, available);
     }
     this.changed.clear();
-    await recordEvents(tx, outbox, events);
+    await recordEvents(tx, outbox, events, [levelsUpdate, ...alongWith]);
   }
 }
 

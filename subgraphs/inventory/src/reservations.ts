@@ -9,7 +9,7 @@ import { and, asc, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm'
 import { db, type Tx } from './db/client';
 import { reservationLines, reservations, restocks, type ReservationLineRow } from './db/schema';
 import { levelAvailable, lockStock, type LockedLevel } from './locked-stock';
-import { availableByVariant } from './stock';
+import { availableByVariantJson } from './stock';
 
 type Operation<O extends keyof InternalApi['inventory']> = InternalApi['inventory'][O];
 type Input<O extends keyof InternalApi['inventory']> = Operation<O>['input'];
@@ -112,8 +112,7 @@ async function releaseLines(tx: Tx, lines: ReservationLineRow[]): Promise<void> 
   if (lines.length === 0) return;
   const stock = await lockStock(tx, lines.map((l) => l.variantId));
   for (const line of lines) stock.adjust(line.variantId, line.warehouseId, { reserved: -line.quantity });
-  await tx.update(reservationLines).set({ releasedAt: sql`now()` }).where(lineKeys(lines));
-  await stock.save(tx);
+  await stock.save(tx, [tx.update(reservationLines).set({ releasedAt: sql`now()` }).where(lineKeys(lines))]);
 }
 
 /** Lapsed ACTIVE reservations (locked by the caller) give their units back and become EXPIRED. */
@@ -142,19 +141,19 @@ export async function reserveStock(input: Input<'reserveStock'>): Promise<Output
     return await db.transaction(async (tx): Promise<Output<'reserveStock'>> => {
       // The primary key decides between concurrent calls for one order: the later one waits for
       // the earlier to commit (then answers its outcome) or roll back (then reserves itself).
+      // Its RETURNING also looks at what is available now, without locks (see below).
       const [created] = await tx
         .insert(reservations)
         .values({ orderId, expiresAt: sql`now() + make_interval(secs => ${ttlSeconds}::int)` })
         .onConflictDoNothing()
-        .returning({ expiresAt: reservations.expiresAt });
+        .returning({ expiresAt: reservations.expiresAt, availableNow: availableByVariantJson([...wanted.keys()].filter(isId)) });
       if (!created) return storedOutcome(tx, orderId, [...wanted.keys()]);
 
       // Sold out already? Then say so without queueing for the stock locks: when many buyers want
       // the last units, most of them end here. A look without locks can only miss units being
       // given back at this instant (an answer as of the moment it looked); units are handed out
       // only under the locks below, so this never sells what is not there.
-      const availableNow = await availableByVariant(tx, [...wanted.keys()].filter(isId));
-      const soldOut = [...wanted].filter(([variantId, quantity]) => (availableNow.get(variantId) ?? 0) < quantity).map(([variantId]) => variantId);
+      const soldOut = [...wanted].filter(([variantId, quantity]) => (created.availableNow[variantId] ?? 0) < quantity).map(([variantId]) => variantId);
       if (soldOut.length > 0) throw new InsufficientStock(soldOut);
 
       const stock = await lockStock(tx, [...wanted.keys()].filter(isId));
@@ -168,8 +167,7 @@ export async function reserveStock(input: Input<'reserveStock'>): Promise<Output
       if (short.length > 0) throw new InsufficientStock(short);
 
       for (const a of allocations) stock.adjust(a.variantId, a.warehouseId, { reserved: a.quantity });
-      await tx.insert(reservationLines).values(allocations);
-      await stock.save(tx);
+      await stock.save(tx, [tx.insert(reservationLines).values(allocations)]);
       return { status: 'RESERVED', expiresAt: created.expiresAt.toISOString() };
     });
   } catch (err) {
@@ -252,8 +250,7 @@ export async function shipReservedStock({ orderId, variantIds }: Input<'shipRese
       const onHand = stock.level(line.variantId, line.warehouseId)!.onHand;
       stock.adjust(line.variantId, line.warehouseId, { onHand: -Math.min(line.quantity, onHand), reserved: -line.quantity });
     }
-    await tx.update(reservationLines).set({ shippedAt: sql`now()` }).where(lineKeys(lines));
-    await stock.save(tx);
+    await stock.save(tx, [tx.update(reservationLines).set({ shippedAt: sql`now()` }).where(lineKeys(lines))]);
   });
   return { status: 'SHIPPED' };
 }
@@ -300,11 +297,11 @@ export async function restockReturned({ orderId, lines, idempotencyKey }: Input<
     }
     if (restocked.length === 0) return;
     const rows = restocked.map((l) => sql`(${l.orderId}::uuid, ${l.variantId}::uuid, ${l.warehouseId}::uuid, ${l.restocked}::int)`);
-    await tx.execute(sql`
-      update ${reservationLines} as l set restocked = v.restocked
-      from (values ${sql.join(rows, sql`, `)}) as v(order_id, variant_id, warehouse_id, restocked)
-      where l.order_id = v.order_id and l.variant_id = v.variant_id and l.warehouse_id = v.warehouse_id`);
-    await stock.save(tx);
+    await stock.save(tx, [
+      sql`update ${reservationLines} as l set restocked = v.restocked
+        from (values ${sql.join(rows, sql`, `)}) as v(order_id, variant_id, warehouse_id, restocked)
+        where l.order_id = v.order_id and l.variant_id = v.variant_id and l.warehouse_id = v.warehouse_id`,
+    ]);
   });
   return { status: 'RESTOCKED' };
 }

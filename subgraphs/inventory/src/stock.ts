@@ -96,6 +96,14 @@ export async function availableByVariant(db: Db | Tx, variantIds: string[]): Pro
   return new Map(rows.map((r) => [r.variantId, r.available]));
 }
 
+/** The same as one JSON object (variant id → units), for the select list or RETURNING of another statement. */
+export function availableByVariantJson(variantIds: string[]) {
+  return sql<Record<string, number>>`(
+    select coalesce(json_object_agg(per.variant_id, per.available), '{}')
+    from (select ${stockLevels.variantId} as variant_id, ${totalAvailable} as available from ${stockLevels}
+          where ${inArray(stockLevels.variantId, variantIds)} group by ${stockLevels.variantId}) as per)`;
+}
+
 const MAX_SNAPSHOT_PAGE = 5000;
 
 /**

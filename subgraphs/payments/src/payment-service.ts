@@ -6,7 +6,7 @@
  */
 import { recordEvents, userError, type AuthorizationOutcome } from '@marketplace/runtime';
 import type { UserError } from './__generated__/resolvers-types';
-import { and, count, eq, gte, ne } from 'drizzle-orm';
+import { eq, getTableColumns, sql } from 'drizzle-orm';
 import { db, type Db } from './db/client';
 import { outbox, payments, refunds, type PaymentRow, type RefundRow } from './db/schema';
 import { provider, ProviderUnavailableError, type PaymentProvider } from './provider';
@@ -33,21 +33,20 @@ export class PaymentService {
     return row;
   }
 
-  /** Updates the payment and records `payment.updated` in the same transaction. */
+  /**
+   * Updates the payment and records `payment.updated`, in one statement of the caller's
+   * transaction. The payment is locked by it, so the row after the change is known without
+   * reading it back.
+   */
   private async update(tx: Tx, payment: PaymentRow, patch: Partial<PaymentRow>): Promise<PaymentRow> {
-    const [row] = await tx
-      .update(payments)
-      .set({ ...patch, updatedAt: new Date() })
-      .where(eq(payments.id, payment.id))
-      .returning();
-    await recordEvents(tx, outbox, [
-      {
-        topic: 'payment.updated',
-        key: row!.orderId,
-        payload: { paymentId: row!.id, orderId: row!.orderId, status: row!.status },
-      },
-    ]);
-    return row!;
+    const row: PaymentRow = { ...payment, ...patch, updatedAt: new Date() };
+    await recordEvents(
+      tx,
+      outbox,
+      [{ topic: 'payment.updated', key: row.orderId, payload: { paymentId: row.id, orderId: row.orderId, status: row.status } }],
+      [tx.update(payments).set({ ...patch, updatedAt: row.updatedAt }).where(eq(payments.id, payment.id))],
+    );
+    return row;
   }
 
   private static outcome(payment: PaymentRow): AuthorizationOutcome {
@@ -60,19 +59,15 @@ export class PaymentService {
     return { status: 'AUTHORIZED', paymentId: payment.id };
   }
 
-  private async fraudReason(tx: Tx, payment: PaymentRow): Promise<string | null> {
+  /** Authorizations of the customer within the velocity window (a subquery of the insert that creates a payment). */
+  private static recentAuthorizations(customerId: string) {
+    return sql<number>`(select count(*) from ${payments} where ${payments.customerId} = ${customerId}
+      and ${payments.createdAt} >= now() - make_interval(secs => ${FRAUD_RULES.velocityWindowMs / 1000}))`.mapWith(Number);
+  }
+
+  private static fraudReason(payment: PaymentRow, recentAuthorizations: number): string | null {
     if (payment.amount > FRAUD_RULES.maxAmount) return 'amount_limit';
-    const [recent] = await tx
-      .select({ n: count() })
-      .from(payments)
-      .where(
-        and(
-          eq(payments.customerId, payment.customerId),
-          ne(payments.id, payment.id),
-          gte(payments.createdAt, new Date(Date.now() - FRAUD_RULES.velocityWindowMs)),
-        ),
-      );
-    return recent!.n >= FRAUD_RULES.maxAuthorizationsInWindow ? 'velocity_limit' : null;
+    return recentAuthorizations >= FRAUD_RULES.maxAuthorizationsInWindow ? 'velocity_limit' : null;
   }
 
   async authorize(input: {
@@ -83,16 +78,17 @@ export class PaymentService {
     paymentToken: string;
   }): Promise<AuthorizationOutcome> {
     return this.database.transaction(async (tx) => {
-      // A row this transaction inserts is already locked by it; only a retry locks an existing one.
+      // A row this transaction inserts is already locked by it, and stays PENDING only inside it:
+      // a retry finds the outcome of the first call, committed.
       const [created] = await tx
         .insert(payments)
         .values({ orderId: input.orderId, customerId: input.customerId, amount: input.amount, currencyCode: input.currencyCode })
         .onConflictDoNothing({ target: payments.orderId })
-        .returning();
-      const payment = created ?? (await this.lockByOrder(tx, input.orderId))!;
-      if (payment.status !== 'PENDING') return PaymentService.outcome(payment);
+        .returning({ ...getTableColumns(payments), recentAuthorizations: PaymentService.recentAuthorizations(input.customerId) });
+      if (!created) return PaymentService.outcome((await this.lockByOrder(tx, input.orderId))!);
+      const { recentAuthorizations, ...payment } = created;
 
-      const fraud = await this.fraudReason(tx, payment);
+      const fraud = PaymentService.fraudReason(payment, recentAuthorizations);
       if (fraud) return PaymentService.outcome(await this.update(tx, payment, { status: 'FAILED', failureReason: fraud }));
       try {
         const result = await this.paymentProvider.authorize({

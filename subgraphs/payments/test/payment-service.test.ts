@@ -90,6 +90,17 @@ describe('authorization', () => {
     expect(calls.authorize).toBe(0);
   });
 
+  it('refuses a customer’s authorization past the velocity limit (20 in 10 minutes) without asking the provider', async () => {
+    const { provider, calls } = counting(simulated);
+    const counted = new PaymentService(db, provider);
+    const customerId = randomUUID();
+    for (let i = 0; i < 20; i++) expect(await counted.authorize({ ...order(), customerId })).toMatchObject({ status: 'AUTHORIZED' });
+    expect(await counted.authorize({ ...order(), customerId })).toMatchObject({ status: 'DECLINED', reason: 'velocity_limit' });
+    expect(calls.authorize).toBe(20);
+    // Another customer is not affected.
+    expect(await counted.authorize(order())).toMatchObject({ status: 'AUTHORIZED' });
+  });
+
   it('gives up on a provider that hangs, and opens the circuit after repeated failures', async () => {
     const hanging: PaymentProvider = {
       authorize: () => new Promise(() => {}),

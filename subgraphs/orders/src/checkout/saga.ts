@@ -5,17 +5,20 @@
  *   RESERVED -- authorize payment, commit the reservation, confirm the order --------> CONFIRMED
  *   any step that fails undoes the earlier ones ----------------------------------------> FAILED
  *
+ * The order is written once, when the saga settles (`placeOrder`): CONFIRMED, or PAYMENT_FAILED /
+ * CANCELLED when payment or the reservation failed after stock was held.
+ *
  * Every call to another service is idempotent, keyed by the order id chosen up front, so a step
  * can run again after a crash without doing anything twice; `recovery.ts` does exactly that for
  * checkouts whose process died.
  */
-import { badUserInput, callInternal, isId, logger, recordEvents, type NewEvent, type ShippingAddress } from '@marketplace/runtime';
-import { and, eq, inArray } from 'drizzle-orm';
+import { badUserInput, callInternal, eventsInStatement, isId, logger, uniqueViolation, type NewEvent, type ShippingAddress } from '@marketplace/runtime';
+import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { createHash, randomUUID } from 'node:crypto';
 import type { CheckoutInput, ShippingSpeed } from '../__generated__/resolvers-types';
-import { db, type Tx } from '../db/client';
+import { db } from '../db/client';
 import { cartLines, carts, checkouts, orderEvents, orderLines, orders, outbox, type CheckoutRow, type OrderLineRow, type OrderRow } from '../db/schema';
-import { recordOrderUpdate, transitionOrder } from '../lifecycle/state-machine';
+import { InvalidTransition, ORDER_TRANSITIONS, orderUpdated } from '../lifecycle/state-machine';
 import { SHIPPING_OPTIONS } from '../shipping';
 
 export type CheckoutFailureCode = 'EMPTY_CART' | 'INSUFFICIENT_STOCK' | 'PAYMENT_DECLINED' | 'INVALID_ADDRESS' | 'IDEMPOTENCY_KEY_REUSED';
@@ -38,6 +41,20 @@ interface Plan {
   estimatedDelivery: string;
 }
 
+/** What the request that claimed the checkout brings to its first run (recovery has none). */
+interface SagaRequest {
+  shippingAddressId: string;
+  shippingSpeed: ShippingSpeed;
+  /** The customer's cart lines when the checkout was claimed. */
+  cart: { id: string; variantId: string; quantity: number }[];
+}
+
+/** The customer's cart lines, as a subquery of the claiming insert (one round trip for both). */
+const cartOf = (customerId: string) => sql<SagaRequest['cart']>`(
+  select coalesce(json_agg(json_build_object('id', l.id, 'variantId', l.variant_id, 'quantity', l.quantity) order by l.added_at, l.id), '[]')
+  from ${cartLines} as l join ${carts} as c on c.id = l.cart_id
+  where c.customer_id = ${customerId})`;
+
 const SETTLE_TIMEOUT_MS = 20_000;
 
 function requestHash(input: CheckoutInput): string {
@@ -52,13 +69,17 @@ export async function checkout(customerId: string, input: CheckoutInput): Promis
   if (key.length < 1 || key.length > 255) throw badUserInput('idempotencyKey must be 1 to 255 characters.');
   if (input.paymentToken.length < 1 || input.paymentToken.length > 255) throw badUserInput('paymentToken must be 1 to 255 characters.');
   const hash = requestHash(input);
-  // The primary key decides which of several concurrent requests runs the saga.
+  // The primary key decides which of several concurrent requests runs the saga; the winner's
+  // insert also reads the cart it is about to buy.
   const [claimed] = await db
     .insert(checkouts)
     .values({ customerId, idempotencyKey: key, requestHash: hash, orderId: randomUUID(), state: 'STARTED', paymentToken: input.paymentToken })
     .onConflictDoNothing()
-    .returning();
-  if (claimed) return runSaga(claimed, { shippingAddressId: input.shippingAddressId, shippingSpeed: input.shippingSpeed ?? 'STANDARD' });
+    .returning({ ...getTableColumns(checkouts), cart: cartOf(customerId) });
+  if (claimed) {
+    const { cart, ...row } = claimed;
+    return runSaga(row, { shippingAddressId: input.shippingAddressId, shippingSpeed: input.shippingSpeed ?? 'STANDARD', cart });
+  }
 
   const [existing] = await db.select().from(checkouts).where(and(eq(checkouts.customerId, customerId), eq(checkouts.idempotencyKey, key)));
   if (existing!.requestHash !== hash) {
@@ -80,12 +101,12 @@ async function settle(row: CheckoutRow): Promise<CheckoutOutcome> {
 
 function outcomeOf(row: CheckoutRow, confirmed?: ConfirmedOrder): CheckoutOutcome {
   if (row.state === 'FAILED') return { failure: { code: row.failureCode as CheckoutFailureCode, message: row.failureMessage ?? 'Checkout failed.' } };
-  // CONFIRMED, or still in progress after the wait: the order exists once stock is reserved.
+  // CONFIRMED, or still in progress after the wait (its order is written once the saga settles).
   return { orderId: row.orderId, confirmed };
 }
 
 /** Runs the saga from wherever it stands. */
-export async function runSaga(row: CheckoutRow, request?: { shippingAddressId: string; shippingSpeed: ShippingSpeed }): Promise<CheckoutOutcome> {
+export async function runSaga(row: CheckoutRow, request?: SagaRequest): Promise<CheckoutOutcome> {
   let current = row;
   let confirmed: ConfirmedOrder | undefined;
   if (current.state === 'STARTED') current = await reserve(current, request);
@@ -95,31 +116,43 @@ export async function runSaga(row: CheckoutRow, request?: { shippingAddressId: s
   return outcomeOf(current, confirmed);
 }
 
-async function updateCheckout(tx: Tx | typeof db, row: CheckoutRow, patch: Partial<CheckoutRow>): Promise<CheckoutRow> {
-  const [updated] = await tx
+/**
+ * Moves the checkout on from the state `row` was read in. Conditional on that state, so a run that
+ * another (recovery, a slow first run) has overtaken changes nothing: it gets undefined.
+ */
+async function updateCheckout(row: CheckoutRow, patch: Partial<CheckoutRow>): Promise<CheckoutRow | undefined> {
+  const changed: CheckoutRow = { ...row, ...patch, updatedAt: new Date() };
+  const [updated] = await db
     .update(checkouts)
-    .set({ ...patch, updatedAt: new Date() })
-    .where(eq(checkouts.orderId, row.orderId))
-    .returning();
-  return updated!;
+    .set({ ...patch, updatedAt: changed.updatedAt })
+    .where(and(eq(checkouts.orderId, row.orderId), eq(checkouts.state, row.state)))
+    .returning({ orderId: checkouts.orderId });
+  return updated && changed;
 }
 
-const fail = (tx: Tx | typeof db, row: CheckoutRow, code: CheckoutFailureCode, message: string) =>
-  updateCheckout(tx, row, { state: 'FAILED', failureCode: code, failureMessage: message, paymentToken: null });
+/** The checkout as it stands now, for a run that was overtaken. */
+async function currentCheckout(row: CheckoutRow): Promise<CheckoutRow> {
+  const [current] = await db.select().from(checkouts).where(eq(checkouts.orderId, row.orderId));
+  return current!;
+}
+
+const failure = (code: CheckoutFailureCode, message: string): Partial<CheckoutRow> => ({ state: 'FAILED', failureCode: code, failureMessage: message, paymentToken: null });
+
+/** Ends a checkout before any order was placed for it. */
+async function fail(row: CheckoutRow, code: CheckoutFailureCode, message: string): Promise<CheckoutRow> {
+  return (await updateCheckout(row, failure(code, message))) ?? currentCheckout(row);
+}
 
 /** Prices the cart from the catalog (never from the client) and copies the address. */
-async function makePlan(row: CheckoutRow, request: { shippingAddressId: string; shippingSpeed: ShippingSpeed }): Promise<Plan | { code: CheckoutFailureCode; message: string }> {
-  const [address, lines] = await Promise.all([
+async function makePlan(row: CheckoutRow, request: SagaRequest): Promise<Plan | { code: CheckoutFailureCode; message: string }> {
+  const lines = request.cart;
+  const [address, catalog] = await Promise.all([
     isId(request.shippingAddressId) ? callInternal('users', 'addressOf', { userId: row.customerId, addressId: request.shippingAddressId }) : null,
-    db
-      .select({ id: cartLines.id, variantId: cartLines.variantId, quantity: cartLines.quantity })
-      .from(cartLines)
-      .innerJoin(carts, eq(carts.id, cartLines.cartId))
-      .where(eq(carts.customerId, row.customerId)),
+    lines.length > 0 ? callInternal('products', 'variantsByIds', { ids: lines.map((l) => l.variantId) }) : [],
   ]);
   if (!address) return { code: 'INVALID_ADDRESS', message: 'Choose one of your saved addresses.' };
   if (lines.length === 0) return { code: 'EMPTY_CART', message: 'Your cart is empty.' };
-  const variants = new Map((await callInternal('products', 'variantsByIds', { ids: lines.map((l) => l.variantId) })).map((v) => [v.id, v]));
+  const variants = new Map(catalog.map((v) => [v.id, v]));
   const gone = lines.filter((l) => variants.get(l.variantId)?.productStatus !== 'ACTIVE');
   if (gone.length) return { code: 'INSUFFICIENT_STOCK', message: 'Some items in your cart are no longer for sale.' };
   const currencies = new Set(lines.map((l) => variants.get(l.variantId)!.currencyCode));
@@ -144,64 +177,22 @@ async function makePlan(row: CheckoutRow, request: { shippingAddressId: string; 
 }
 
 /**
- * STARTED -> RESERVED: plan, hold the stock, and place the order awaiting payment. The plan is
- * stored with the RESERVED state: recovery never resumes a STARTED checkout (it releases whatever
- * the reserve call may have held and fails it), so it has no use for a plan before then.
+ * STARTED -> RESERVED: plan and hold the stock. The plan is stored with the RESERVED state (one
+ * statement): recovery never resumes a STARTED checkout (it releases whatever the reserve call may
+ * have held and fails it), so it has no use for a plan before then. The order itself is written
+ * once its fate is known (`placeOrder`), from this plan.
  */
-async function reserve(row: CheckoutRow, request?: { shippingAddressId: string; shippingSpeed: ShippingSpeed }): Promise<CheckoutRow> {
-  if (!request) return fail(db, row, 'INSUFFICIENT_STOCK', 'The checkout was interrupted; please try again.');
+async function reserve(row: CheckoutRow, request?: SagaRequest): Promise<CheckoutRow> {
+  if (!request) return fail(row, 'INSUFFICIENT_STOCK', 'The checkout was interrupted; please try again.');
   const plan = await makePlan(row, request);
-  if ('code' in plan) return fail(db, row, plan.code, plan.message);
+  if ('code' in plan) return fail(row, plan.code, plan.message);
   const reservation = await callInternal('inventory', 'reserveStock', {
     orderId: row.orderId,
     lines: plan.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
     region: plan.address.region,
   });
-  if (reservation.status === 'INSUFFICIENT_STOCK') return fail(db, row, 'INSUFFICIENT_STOCK', 'Not enough units are available.');
-
-  return db.transaction(async (tx) => {
-    const [order] = await tx
-      .insert(orders)
-      .values({
-        id: row.orderId,
-        customerId: row.customerId,
-        status: 'PENDING_PAYMENT',
-        shippingSpeed: plan.shippingSpeed,
-        shipFullName: plan.address.fullName,
-        shipLine1: plan.address.line1,
-        shipLine2: plan.address.line2,
-        shipCity: plan.address.city,
-        shipRegion: plan.address.region,
-        shipPostalCode: plan.address.postalCode,
-        shipCountry: plan.address.country,
-        subtotal: plan.subtotal,
-        shippingCost: plan.shippingCost,
-        total: plan.total,
-        currencyCode: plan.currencyCode,
-        estimatedDelivery: new Date(plan.estimatedDelivery),
-      })
-      .onConflictDoNothing({ target: orders.id })
-      .returning();
-    if (order) {
-      await tx.insert(orderLines).values(
-        plan.lines.map((l, position) => ({
-          orderId: order.id,
-          variantId: l.variantId,
-          productId: l.productId,
-          sellerId: l.sellerId,
-          title: l.title.slice(0, 320),
-          sku: l.sku,
-          unitPrice: l.unitPrice,
-          quantity: l.quantity,
-          status: 'PENDING' as const,
-          position,
-        })),
-      );
-      await tx.insert(orderEvents).values({ orderId: order.id, status: 'PENDING_PAYMENT' });
-      await recordOrderUpdate(tx, order);
-    }
-    return updateCheckout(tx, row, { state: 'RESERVED', plan: plan as unknown as Record<string, unknown> });
-  });
+  if (reservation.status === 'INSUFFICIENT_STOCK') return fail(row, 'INSUFFICIENT_STOCK', 'Not enough units are available.');
+  return (await updateCheckout(row, { state: 'RESERVED', plan: plan as unknown as Record<string, unknown> })) ?? currentCheckout(row);
 }
 
 /** RESERVED -> CONFIRMED: authorize, make the reservation permanent, confirm. Undo on failure. */
@@ -217,16 +208,96 @@ async function payAndConfirm(row: CheckoutRow): Promise<{ checkout: CheckoutRow;
   if (payment.status !== 'AUTHORIZED') {
     await callInternal('inventory', 'releaseReservation', { orderId: row.orderId });
     const message = payment.status === 'DECLINED' ? 'The card was declined.' : 'The payment could not be processed; nothing was charged.';
-    return { checkout: await closeOrder(row, 'PAYMENT_FAILED', 'PAYMENT_DECLINED', message) };
+    return placeOrder(row, { status: 'PAYMENT_FAILED', code: 'PAYMENT_DECLINED', message });
   }
   const commit = await callInternal('inventory', 'commitReservation', { orderId: row.orderId });
   if (commit.status === 'EXPIRED') {
     // Payment took longer than the reservation lived and the units went back on sale.
     await callInternal('payments', 'voidPayment', { orderId: row.orderId });
-    return { checkout: await closeOrder(row, 'CANCELLED', 'INSUFFICIENT_STOCK', 'The items were released before payment completed.') };
+    return placeOrder(row, { status: 'CANCELLED', code: 'INSUFFICIENT_STOCK', message: 'The items were released before payment completed.' });
   }
-  // The purchase, for those who follow it (verified reviews, co-purchases).
-  const purchase: NewEvent = {
+  return placeOrder(row, { status: 'CONFIRMED' });
+}
+
+type Settlement = { status: 'CONFIRMED' } | { status: 'PAYMENT_FAILED' | 'CANCELLED'; code: CheckoutFailureCode; message: string };
+
+/**
+ * Writes the order of a RESERVED checkout as its saga settled it and ends the checkout, in one
+ * statement: the order (returned, for its number), its lines, its events, the outbox, the
+ * checkout row and, when confirmed, the cart lines bought (anything added meanwhile stays). The
+ * order goes through PENDING_PAYMENT to its status at once (both are in `events`), as the
+ * lifecycle table allows: nobody knew its id in between. The order's primary key decides between
+ * two runs settling the same checkout (a slow one and recovery): the later one's statement fails
+ * whole and it answers what the first wrote.
+ */
+async function placeOrder(row: CheckoutRow, settlement: Settlement): Promise<{ checkout: CheckoutRow; confirmed?: ConfirmedOrder }> {
+  const plan = row.plan as unknown as Plan;
+  const { status } = settlement;
+  if (!ORDER_TRANSITIONS.PENDING_PAYMENT[status]) throw new InvalidTransition('PENDING_PAYMENT', status);
+  const confirmed = settlement.status === 'CONFIRMED';
+  const ended: Partial<CheckoutRow> =
+    settlement.status === 'CONFIRMED' ? { state: 'CONFIRMED', paymentToken: null } : failure(settlement.code, settlement.message);
+  const lines: OrderLineRow[] = plan.lines.map((l, position) => ({
+    id: randomUUID(),
+    orderId: row.orderId,
+    variantId: l.variantId,
+    productId: l.productId,
+    sellerId: l.sellerId,
+    title: l.title.slice(0, 320),
+    sku: l.sku,
+    unitPrice: l.unitPrice,
+    quantity: l.quantity,
+    status: confirmed ? 'CONFIRMED' : 'CANCELLED',
+    shipmentId: null,
+    position,
+  }));
+  const events = [orderUpdated({ id: row.orderId, customerId: row.customerId, status }), ...(confirmed ? [purchaseOf(row, plan)] : [])];
+  const { recorded, notify } = eventsInStatement(db, outbox, events);
+  const writes = [
+    db.$with('placed_lines').as(db.insert(orderLines).values(lines)),
+    db.$with('placed_events').as(
+      db.insert(orderEvents).values([
+        { orderId: row.orderId, status: 'PENDING_PAYMENT' },
+        { orderId: row.orderId, status, note: confirmed ? null : settlement.message },
+      ]),
+    ),
+    db.$with('ended').as(db.update(checkouts).set({ ...ended, updatedAt: new Date() }).where(eq(checkouts.orderId, row.orderId))),
+    recorded,
+    ...(confirmed ? [db.$with('bought').as(db.delete(cartLines).where(inArray(cartLines.id, plan.lines.map((l) => l.cartLineId))))] : []),
+  ];
+  try {
+    const [{ notified: _notified, ...order }] = await db
+      .with(...writes)
+      .insert(orders)
+      .values({
+        id: row.orderId,
+        customerId: row.customerId,
+        status,
+        shippingSpeed: plan.shippingSpeed,
+        shipFullName: plan.address.fullName,
+        shipLine1: plan.address.line1,
+        shipLine2: plan.address.line2,
+        shipCity: plan.address.city,
+        shipRegion: plan.address.region,
+        shipPostalCode: plan.address.postalCode,
+        shipCountry: plan.address.country,
+        subtotal: plan.subtotal,
+        shippingCost: plan.shippingCost,
+        total: plan.total,
+        currencyCode: plan.currencyCode,
+        estimatedDelivery: new Date(plan.estimatedDelivery),
+      })
+      .returning({ ...getTableColumns(orders), notified: notify });
+    return { checkout: { ...row, ...ended }, confirmed: confirmed ? { order, lines } : undefined };
+  } catch (err) {
+    if (uniqueViolation(err) !== 'orders_pkey') throw err;
+    return { checkout: await currentCheckout(row) };
+  }
+}
+
+/** The purchase, for those who follow it (verified reviews, co-purchases). */
+function purchaseOf(row: CheckoutRow, plan: Plan): NewEvent {
+  return {
     topic: 'order.confirmed',
     key: row.orderId,
     payload: {
@@ -235,37 +306,14 @@ async function payAndConfirm(row: CheckoutRow): Promise<{ checkout: CheckoutRow;
       lines: plan.lines.map((l) => ({ productId: l.productId, sellerId: l.sellerId, quantity: l.quantity })),
     },
   };
-  return db.transaction(async (tx) => {
-    const [order] = await tx.select().from(orders).where(eq(orders.id, row.orderId)).for('update');
-    let confirmed: ConfirmedOrder | undefined;
-    if (order!.status === 'PENDING_PAYMENT') {
-      const lines = await tx.update(orderLines).set({ status: 'CONFIRMED' }).where(eq(orderLines.orderId, row.orderId)).returning();
-      const confirmedOrder = await transitionOrder(tx, order!, 'CONFIRMED', lines, undefined, [purchase]);
-      confirmed = { order: confirmedOrder, lines: lines.sort((a, b) => a.position - b.position) };
-    } else {
-      await recordEvents(tx, outbox, [purchase]);
-    }
-    // What was bought leaves the cart; anything added meanwhile stays.
-    await tx.delete(cartLines).where(inArray(cartLines.id, plan.lines.map((l) => l.cartLineId)));
-    return { checkout: await updateCheckout(tx, row, { state: 'CONFIRMED', paymentToken: null }), confirmed };
-  });
-}
-
-/** Ends a checkout whose order will not be confirmed (nothing held, nothing charged). */
-async function closeOrder(row: CheckoutRow, status: 'PAYMENT_FAILED' | 'CANCELLED', code: CheckoutFailureCode, message: string): Promise<CheckoutRow> {
-  return db.transaction(async (tx) => {
-    const [order] = await tx.select().from(orders).where(eq(orders.id, row.orderId)).for('update');
-    if (order && order.status === 'PENDING_PAYMENT') {
-      const lines = await tx.update(orderLines).set({ status: 'CANCELLED' }).where(eq(orderLines.orderId, row.orderId)).returning();
-      await transitionOrder(tx, order, status, lines, message);
-    }
-    return fail(tx, row, code, message);
-  });
 }
 
 /** Gives up on a checkout that keeps failing: releases what it held, voids what it authorized. */
 export async function abandonCheckout(row: CheckoutRow): Promise<void> {
   await callInternal('inventory', 'releaseReservation', { orderId: row.orderId });
   await callInternal('payments', 'voidPayment', { orderId: row.orderId }).catch((err) => logger.warn({ err, orderId: row.orderId }, 'void failed'));
-  await closeOrder(row, 'PAYMENT_FAILED', 'PAYMENT_DECLINED', 'The checkout could not be completed; nothing was charged.');
+  const message = 'The checkout could not be completed; nothing was charged.';
+  // Only a RESERVED checkout has a plan to write its order from; a STARTED one placed none.
+  if (row.state === 'RESERVED') await placeOrder(row, { status: 'PAYMENT_FAILED', code: 'PAYMENT_DECLINED', message });
+  else await fail(row, 'PAYMENT_DECLINED', message);
 }

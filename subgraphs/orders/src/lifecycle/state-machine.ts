@@ -4,7 +4,7 @@
  * table, appends to `order_events` and records `order.updated`, all in the caller's transaction.
  */
 import { recordEvents, type NewEvent } from '@marketplace/runtime';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, type SQLWrapper } from 'drizzle-orm';
 import type { OrderLineStatus, OrderStatus } from '../__generated__/resolvers-types';
 import type { Tx } from '../db/client';
 import { orderEvents, orders, outbox, type OrderLineRow, type OrderRow } from '../db/schema';
@@ -79,15 +79,19 @@ export async function transitionOrder(
     .where(and(eq(orders.id, order.id), eq(orders.status, order.status)))
     .returning();
   if (!updated) throw new InvalidTransition(order.status, to);
-  await tx.insert(orderEvents).values({ orderId: order.id, status: to, note: note ?? null });
-  await recordOrderUpdate(tx, updated, alsoRecord);
+  await recordOrderUpdate(tx, updated, alsoRecord, [tx.insert(orderEvents).values({ orderId: order.id, status: to, note: note ?? null })]);
   return updated;
 }
 
-/** Records that an order changed (status, shipment, refund) for subscribers and other subgraphs. */
-export async function recordOrderUpdate(tx: Tx, order: OrderRow, alsoRecord: NewEvent[] = []): Promise<void> {
-  await recordEvents(tx, outbox, [
-    { topic: 'order.updated', key: order.id, payload: { orderId: order.id, customerId: order.customerId, status: order.status } },
-    ...alsoRecord,
-  ]);
+/**
+ * Records that an order changed (status, shipment, refund) for subscribers and other subgraphs.
+ * `alongWith`: further writes of the change, sent in the same statement (see `recordEvents`).
+ */
+export async function recordOrderUpdate(tx: Tx, order: OrderRow, alsoRecord: NewEvent[] = [], alongWith: SQLWrapper[] = []): Promise<void> {
+  await recordEvents(tx, outbox, [orderUpdated(order), ...alsoRecord], alongWith);
+}
+
+/** The `order.updated` event of an order as it now stands. */
+export function orderUpdated(order: Pick<OrderRow, 'id' | 'customerId' | 'status'>): NewEvent {
+  return { topic: 'order.updated', key: order.id, payload: { orderId: order.id, customerId: order.customerId, status: order.status } };
 }

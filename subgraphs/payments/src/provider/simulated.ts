@@ -53,9 +53,12 @@ export class SimulatedProvider implements PaymentProvider {
       if (!token) return { outcome: 'declined', reason: 'invalid_token', card: null };
       if (token.decline) return { outcome: 'declined', reason: token.decline, card: token.card };
       const reference = `sim_auth_${randomUUID()}`;
-      await this.redis.hset(this.key('charge', reference), { authorized: req.amount, captured: 0, refunded: 0, voided: 0 });
-      await this.redis.expire(this.key('charge', reference), 30 * DAY_SECONDS);
-      await this.redis.incr(this.key('authorizations'));
+      // Sent together (the client pipelines commands of one tick): one round trip, not three.
+      await Promise.all([
+        this.redis.hset(this.key('charge', reference), { authorized: req.amount, captured: 0, refunded: 0, voided: 0 }),
+        this.redis.expire(this.key('charge', reference), 30 * DAY_SECONDS),
+        this.redis.incr(this.key('authorizations')),
+      ]);
       return { outcome: 'authorized', reference, card: token.card };
     });
   }
