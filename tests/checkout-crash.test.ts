@@ -41,14 +41,21 @@ describe('a process killed between reservation and payment', () => {
       return res.data.product.variants[0].stock.available;
     };
 
-    const crashed = await stack.request(op('Checkout'), {
-      input: { idempotencyKey: randomUUID(), shippingAddressId: address.data.addAddress.address.id, paymentToken: 'tok_visa' },
-    }, buyer.token);
+    const input = { idempotencyKey: randomUUID(), shippingAddressId: address.data.addAddress.address.id, paymentToken: 'tok_visa' };
+    const crashed = await stack.request(op('Checkout'), { input }, buyer.token);
     expect(crashed.data?.checkout?.order ?? null).toBeNull();
     await orders.exited;
     expect(await availableNow()).toBe(3); // held by the interrupted checkout
 
-    // The process comes back (same address); recovery finds the stalled checkout and compensates it.
+    // Back, but before recovery looks at it: the same checkout sent again is still in progress.
+    orders = await startSubgraphProcess('orders', { port: orders.port, env: { CHECKOUT_SETTLE_TIMEOUT_MS: '300' } });
+    const resent = await stack.request(op('Checkout'), { input }, buyer.token);
+    expect(resent.errors).toBeUndefined();
+    expect(resent.data.checkout.order).toBeNull();
+    expect(resent.data.checkout.userErrors.map((e: { code: string }) => e.code)).toEqual(['CHECKOUT_IN_PROGRESS']);
+    await orders.stop();
+
+    // Back again, recovering promptly: it finds the stalled checkout and compensates it.
     orders = await startSubgraphProcess('orders', {
       port: orders.port,
       env: { CHECKOUT_STALE_AFTER_MS: '300', CHECKOUT_RECOVERY_INTERVAL_MS: '200' },

@@ -55,7 +55,8 @@ const cartOf = (customerId: string) => sql<SagaRequest['cart']>`(
   from ${cartLines} as l join ${carts} as c on c.id = l.cart_id
   where c.customer_id = ${customerId})`;
 
-const SETTLE_TIMEOUT_MS = 20_000;
+/** How long a resent checkout waits for the run that holds its key before answering CHECKOUT_IN_PROGRESS. */
+const SETTLE_TIMEOUT_MS = Number(process.env.CHECKOUT_SETTLE_TIMEOUT_MS ?? 20_000);
 
 function requestHash(input: CheckoutInput): string {
   return createHash('sha256')

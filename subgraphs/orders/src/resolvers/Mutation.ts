@@ -20,7 +20,12 @@ export const Mutation: MutationResolvers = {
       loaders.orderById.prime(outcome.orderId, outcome.confirmed.order);
       loaders.linesByOrderId.prime(outcome.orderId, outcome.confirmed.lines);
     }
-    return { order: await orderAsSeenBy(identity, loaders, await loaders.orderById.load(outcome.orderId)), userErrors: [] };
+    // The order is written when the saga settles; one still settling after the wait has none yet.
+    const order = await loaders.orderById.load(outcome.orderId);
+    if (!order) {
+      return { order: null, userErrors: [userError('CHECKOUT_IN_PROGRESS', 'This checkout is still being processed; send it again with the same idempotency key for its order.', ['input', 'idempotencyKey'])] };
+    }
+    return { order: await orderAsSeenBy(identity, loaders, order), userErrors: [] };
   },
   cancelOrder: (_parent, { orderId }, { identity }) => cancelOrder(identity, orderId),
   shipOrderLines: (_parent, { input }, { identity }) => shipOrderLines(identity, input),

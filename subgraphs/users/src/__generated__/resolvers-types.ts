@@ -381,6 +381,8 @@ export type UserErrorCode =
   | 'ALREADY_REVIEWED'
   /** The caller already has a store. */
   | 'ALREADY_SELLER'
+  /** The checkout with this idempotency key is still being settled (a step is slow or being retried); send it again with the same key for its order. */
+  | 'CHECKOUT_IN_PROGRESS'
   /** A slug or code is already taken. */
   | 'DUPLICATE'
   /** A SKU is used twice in the input or already exists for this seller. */
