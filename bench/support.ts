@@ -5,7 +5,7 @@
  * on what else runs; the CPU time the graph and its Postgres backends spend per checkout does not
  * (much), so runs report both.
  */
-import { recreateDatabase, REPO_ROOT } from '@marketplace/runtime';
+import { generateKeyEnv, recreateDatabase, REPO_ROOT } from '@marketplace/runtime';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -82,7 +82,19 @@ export async function startGraph(env: Record<string, string> = {}): Promise<Runn
   });
   const child: ChildProcess = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, DATABASE_URL: BENCH_DATABASE_URL, LOG_LEVEL: 'warn', ...ports, ...env },
+    env: {
+      ...process.env,
+      // As deployed: production mode (graphql-js skips its development checks; keys and the
+      // operator account come from the environment, here made up for the run).
+      NODE_ENV: 'production',
+      ...(await generateKeyEnv()),
+      ADMIN_EMAIL: 'admin@marketplace.local',
+      ADMIN_PASSWORD: 'admin-password',
+      DATABASE_URL: BENCH_DATABASE_URL,
+      LOG_LEVEL: 'warn',
+      ...ports,
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
     detached: true,
   });
