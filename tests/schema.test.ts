@@ -1,6 +1,6 @@
 import { Supergraph } from '@apollo/federation-internals';
-import { isEnumType, isInputObjectType, isObjectType, parse, validate, type GraphQLSchema } from 'graphql';
-import { readFileSync } from 'node:fs';
+import { isEnumType, isInputObjectType, isObjectType, Kind, parse, validate, visit, type GraphQLSchema } from 'graphql';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compose, SUPERGRAPH_PATH } from '../schema/compose';
 import { contractOperations } from '../scripts/contract';
@@ -44,5 +44,29 @@ describe('the composed schema', () => {
       }
     }
     expect(undescribed).toEqual([]);
+  });
+
+  /**
+   * The gateway serves anonymous answers with cache hints for up to 30 s, trusting that every
+   * change to hinted data bumps the catalog version (packages/runtime/src/catalog-version.ts).
+   * A hint on anything else would serve it stale: add a type here only when that holds for it.
+   */
+  it('gives cache hints to catalog data only', () => {
+    const catalogTypes = ['Category', 'FacetValue', 'Money', 'PageInfo', 'PriceRangeFacet', 'Product', 'ProductConnection', 'ProductEdge', 'ProductFacets', 'RatingBucket', 'RatingSummary', 'Seller'];
+    const files = ['schema/common.graphql', ...readdirSync('subgraphs').map((name) => `subgraphs/${name}/schema.graphql`)];
+    const hinted = new Set<string>();
+    for (const file of files) {
+      let typeName = '';
+      visit(parse(readFileSync(file, 'utf8')), {
+        enter(node) {
+          if (node.kind === Kind.OBJECT_TYPE_DEFINITION || node.kind === Kind.OBJECT_TYPE_EXTENSION) typeName = node.name.value;
+          if ((node.kind === Kind.OBJECT_TYPE_DEFINITION || node.kind === Kind.OBJECT_TYPE_EXTENSION || node.kind === Kind.FIELD_DEFINITION) &&
+            node.directives?.some((d) => d.name.value === 'cacheControl')) {
+            hinted.add(node.kind === Kind.FIELD_DEFINITION ? `${typeName}.${node.name.value}` : typeName);
+          }
+        },
+      });
+    }
+    expect([...hinted].sort()).toEqual(catalogTypes);
   });
 });
