@@ -1,11 +1,12 @@
 /** Products' copies of stock and ratings: idempotent under redelivery, reordering and concurrent writers. */
 import { startSubgraph, type RunningServer } from '@marketplace/runtime';
-import { asAdmin, asSeller, subgraphRequest } from '@marketplace/runtime/testing';
+import { asSeller, subgraphRequest } from '@marketplace/runtime/testing';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../src/db/client';
 import { products } from '../src/index';
 import { projectRatings, projectStock, type RatingValue, type StockValue } from '../src/projections';
+import { createTestCategory } from './support';
 
 let server: RunningServer;
 const seller = asSeller(randomUUID(), randomUUID());
@@ -14,13 +15,7 @@ let product: { id: string; variants: { id: string }[] };
 
 beforeAll(async () => {
   server = await startSubgraph(products, { port: 0 });
-  const slug = `projections-${randomUUID().slice(0, 8)}`;
-  const category = await subgraphRequest(
-    server.url,
-    `mutation ($slug: String!) { createCategory(input: { name: "Projections", slug: $slug }) { category { id } } }`,
-    { slug },
-    asAdmin(randomUUID()),
-  );
+  const categoryId = await createTestCategory(server.url, 'Projections');
   const created = await subgraphRequest(
     server.url,
     `mutation ($input: CreateProductInput!) { createProduct(input: $input) { product { id variants { id } } } }`,
@@ -29,7 +24,7 @@ beforeAll(async () => {
         title: `Canteen ${word}`,
         description: '',
         brand: 'Flask',
-        categoryId: category.data!.createCategory.category.id,
+        categoryId,
         variants: [1, 2].map((i) => ({ sku: `${word}-${i}`, title: `V${i}`, price: 1000 * i })),
       },
     },

@@ -3,13 +3,14 @@
  * search reads is seen by the next search, with no delay, however the results were cached before.
  */
 import { bumpCatalogVersion, sqlStatements, startSubgraph, type RunningServer } from '@marketplace/runtime';
-import { asAdmin, asSeller, subgraphRequest } from '@marketplace/runtime/testing';
+import { asSeller, subgraphRequest } from '@marketplace/runtime/testing';
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../src/db/client';
 import { products } from '../src/db/schema';
 import { products as productsSubgraph } from '../src/index';
+import { createTestCategory } from './support';
 import { projectRatings, projectStock } from '../src/projections';
 
 let server: RunningServer;
@@ -53,14 +54,7 @@ async function mutate(mutation: string, variables: Record<string, unknown>) {
 
 beforeAll(async () => {
   server = await startSubgraph(productsSubgraph, { port: 0 });
-  const slug = `cache-${randomUUID().slice(0, 8)}`;
-  const res = await subgraphRequest(
-    server.url,
-    `mutation ($slug: String!) { createCategory(input: { name: "Cache", slug: $slug }) { category { id } } }`,
-    { slug },
-    asAdmin(randomUUID()),
-  );
-  categoryId = res.data!.createCategory.category.id;
+  categoryId = await createTestCategory(server.url, 'Cache');
 });
 afterAll(() => server.stop());
 
