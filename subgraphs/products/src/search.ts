@@ -215,7 +215,7 @@ export async function searchFacets(db: Db, search: ProductSearch) {
   return facets;
 }
 
-/** Everything that decides a search's result: equal keys, equal results (within one search generation). */
+/** Everything that decides a search's result: equal keys, equal results (within one catalog version). */
 function cacheKey(search: ProductSearch): string {
   const { text, categoryId, brands, priceMin, priceMax, sellerId, inStock, minRating, statuses, sort, size, after } = search;
   return JSON.stringify(['search', text, categoryId, brands, priceMin, priceMax, sellerId, inStock, minRating, statuses, sort, size, after]);
