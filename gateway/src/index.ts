@@ -59,7 +59,7 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Gatewa
     plugins: [
       ...protection.plugins,
       refuseSubscriptionsOverHttp,
-      anonymousResponseCache(),
+      ...anonymousResponseCache(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
     ],
   });
