@@ -13,18 +13,31 @@ let commands: Redis | undefined;
 const redis = () => (commands ??= createRedis());
 
 /**
+ * The counter starts from the clock (in microseconds, far ahead of any rate of changes), not 0,
+ * when its key is missing (first use, or a Redis that restarted empty): numbers counted before a
+ * loss are not handed out again, so nothing cached under them is served as current.
+ */
+async function ensureStarted(): Promise<void> {
+  await redis().set(CATALOG_VERSION_KEY, String(Date.now() * 1000), 'NX');
+}
+
+/**
  * Call once the change has committed. A failure is logged, not thrown: the change itself stands,
  * and cached responses then expire by their hints instead.
  */
 export async function bumpCatalogVersion(): Promise<void> {
   try {
+    await ensureStarted();
     await redis().incr(CATALOG_VERSION_KEY);
   } catch (error) {
     logger.warn({ err: error }, 'could not bump the catalog version; cached searches expire by their hints');
   }
 }
 
-/** The current version ('0' before any change); throws when Redis cannot answer. */
+/** The current version; throws when Redis cannot answer. */
 export async function catalogVersion(): Promise<string> {
-  return (await redis().get(CATALOG_VERSION_KEY)) ?? '0';
+  const current = await redis().get(CATALOG_VERSION_KEY);
+  if (current !== null) return current;
+  await ensureStarted();
+  return (await redis().get(CATALOG_VERSION_KEY))!;
 }
