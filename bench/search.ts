@@ -5,7 +5,8 @@
  *    bulk SQL into products' tables of the bench database (100k GraphQL mutations would take long).
  *  - A. the contract's `Catalog` operation with a full-text query (one or two words), 20 per page,
  *    with facets, total count and each product's stock, rating and seller from their owners, sent
- *    anonymously (what the gateway's response cache serves); A'. the same signed in (never from it).
+ *    anonymously (shoppers, signed in or not, share the gateway's response cache); A'. the same by
+ *    store staff, whom the cache never serves: the cost of a search that misses it.
  *  - B. the contract's `Suggest` operation: prefixes a shopper types (2–6 letters of a title's
  *    first word), one in four with a typo.
  * 20 concurrent clients each; p50/p95/p99 latency. Goal: p95 < 50 ms. Results are printed and
@@ -146,9 +147,11 @@ async function main() {
       if (result.products.edges.length !== 20 || result.products.facets.brands.length === 0) throw new Error('a search found too little');
     };
     const catalog = await measure(graph, 'Catalog', searchAs());
-    // A signed-in shopper's searches are never answered from the gateway's response cache.
-    const shopper = (await graph.request('Register', { input: { email: 'shopper@bench.test', password: 'bench-password', name: 'Shopper' } })).register.accessToken;
-    const signedIn = await measure(graph, 'Catalog signed in', searchAs(shopper));
+    // Store staff's searches are never answered from the gateway's response cache (their view of
+    // the catalog includes their stores' drafts): what a search costs when it misses there.
+    const staff = (await graph.request('Register', { input: { email: 'staff@bench.test', password: 'bench-password', name: 'Staff' } })).register.accessToken;
+    const staffToken = (await graph.request('BecomeSeller', { storeName: 'Staff Store' }, staff)).becomeSeller.accessToken;
+    const staffSearch = await measure(graph, 'Catalog as store staff', searchAs(staffToken));
     let suggested = 0;
     const suggest = await measure(graph, 'Suggest', async () => {
       const result = await graph.request('Suggest', { prefix: typedPrefix() });
@@ -160,10 +163,10 @@ async function main() {
       `## ${new Date().toISOString()} — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'})`,
       `- ${PRODUCTS} active products seeded in ${seedSeconds.toFixed(0)} s; ${CONCURRENCY} concurrent clients, ${REQUESTS} requests each after ${WARMUP} to warm up.`,
       `- A. Catalog, full-text query with facets, anonymous (about ${Math.round(matched / (2 * (REQUESTS + WARMUP)))} matches per search on average): p50 ${ms(catalog.p50)}, p95 ${ms(catalog.p95)}, p99 ${ms(catalog.p99)}; ${catalog.rate.toFixed(0)} searches/s; ${catalog.cpu}.`,
-      `- A'. the same searches signed in (never served from the gateway's response cache): p50 ${ms(signedIn.p50)}, p95 ${ms(signedIn.p95)}, p99 ${ms(signedIn.p99)}; ${signedIn.rate.toFixed(0)} searches/s; ${signedIn.cpu}.`,
+      `- A'. the same searches by store staff (never served from the gateway's response cache): p50 ${ms(staffSearch.p50)}, p95 ${ms(staffSearch.p95)}, p99 ${ms(staffSearch.p99)}; ${staffSearch.rate.toFixed(0)} searches/s; ${staffSearch.cpu}.`,
       `- B. productSuggestions (${(suggested / (REQUESTS + WARMUP)).toFixed(1)} suggestions per prefix on average): p50 ${ms(suggest.p50)}, p95 ${ms(suggest.p95)}, p99 ${ms(suggest.p99)}; ${suggest.rate.toFixed(0)} requests/s; ${suggest.cpu}.`,
       `- Machine load average (1 min) at the end: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores.`,
-      `- Goal p95 < 50 ms: Catalog ${catalog.p95 < 50 ? 'met' : 'not met'} (signed in: ${signedIn.p95 < 50 ? 'met' : 'not met'}), suggestions ${suggest.p95 < 50 ? 'met' : 'not met'}.`,
+      `- Goal p95 < 50 ms: Catalog ${catalog.p95 < 50 ? 'met' : 'not met'} (store staff: ${staffSearch.p95 < 50 ? 'met' : 'not met'}), suggestions ${suggest.p95 < 50 ? 'met' : 'not met'}.`,
       '',
     ].join('\n');
     console.log(report);

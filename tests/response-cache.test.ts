@@ -1,7 +1,7 @@
 /**
- * The gateway's response cache: anonymous shoppers' searches are served from it until the catalog
- * changes (the catalog version) or their cache hints expire; signed-in callers and anything with
- * uncacheable fields never are.
+ * The gateway's response cache: shoppers' searches (anonymous or signed in) are served from it
+ * until the catalog changes (the catalog version) or their cache hints expire; store staff and
+ * anything with uncacheable fields never are.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { op } from '../scripts/contract';
@@ -84,11 +84,20 @@ describe('the response cache', () => {
       .not.toContain(product.id);
   });
 
-  it('never serves signed-in callers from it', async () => {
+  it("serves signed-in shoppers the public catalog's cached answers, shared with anonymous shoppers", async () => {
     const shopper = await registerCustomer(stack);
     const variables = { query: title, first: 6 };
-    await send('Catalog', variables, shopper.token);
-    expect((await send('Catalog', variables, shopper.token)).cached).toBe(false);
+    await untilCached('Catalog', variables);
+    const signedIn = await send('Catalog', variables, shopper.token);
+    expect(signedIn.cached).toBe(true);
+    expect(signedIn.body).toEqual((await send('Catalog', variables)).body);
+  });
+
+  it("never serves store staff from it, whose view includes their stores' drafts", async () => {
+    const variables = { query: title, first: 7 };
+    await untilCached('Catalog', variables);
+    expect((await send('Catalog', variables, seller.token)).cached).toBe(false);
+    expect((await send('Catalog', variables, seller.token)).cached).toBe(false);
   });
 
   it('does not cache answers with fields that give no hint (stock on a product page)', async () => {

@@ -1,3 +1,4 @@
+import { Supergraph } from '@apollo/federation-internals';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { createGatewayContext, type GatewayContext } from './context';
 import { checkHealth } from './health';
 import { refuseSubscriptionsOverHttp } from './http-subscriptions';
-import { anonymousResponseCache } from './response-cache';
+import { publicResponseCache } from './response-cache';
 import { subgraphDataSources } from './subgraph-data-source';
 import { serveSubscriptions } from './subscriptions';
 
@@ -59,7 +60,7 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Gatewa
     plugins: [
       ...protection.plugins,
       refuseSubscriptionsOverHttp,
-      ...anonymousResponseCache(),
+      ...publicResponseCache(Supergraph.build(supergraphSdl).schema.toGraphQLJSSchema()),
       ApolloServerPluginDrainHttpServer({ httpServer }),
     ],
   });

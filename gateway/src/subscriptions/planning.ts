@@ -6,15 +6,8 @@
 import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
 import { buildOperationContext } from '@apollo/gateway';
 import { QueryPlanner, type FetchNode, type PlanNode } from '@apollo/query-planner';
-import {
-  TypeInfo,
-  valueFromASTUntyped,
-  visit,
-  visitWithTypeInfo,
-  type DocumentNode,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-} from 'graphql';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { selectsRestrictedFields } from '../auth-rules';
 
 export interface PlannedSubscription {
   primary: FetchNode;
@@ -65,22 +58,3 @@ export class SubscriptionPlanner {
   }
 }
 
-/** Whether the operation (or a fragment it spreads) selects a field whose `@auth` rule is not public. */
-function selectsRestrictedFields(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): boolean {
-  let restricted = false;
-  const typeInfo = new TypeInfo(schema);
-  const fragments = document.definitions.filter((d) => d.kind === 'FragmentDefinition');
-  for (const definition of [operation, ...fragments]) {
-    visit(
-      definition,
-      visitWithTypeInfo(typeInfo, {
-        Field() {
-          const auth = typeInfo.getFieldDef()?.astNode?.directives?.find((d) => d.name.value === 'auth');
-          const isPublic = auth?.arguments?.some((a) => a.name.value === 'public' && valueFromASTUntyped(a.value) === true);
-          if (auth && !isPublic) restricted = true;
-        },
-      }),
-    );
-  }
-  return restricted;
-}
