@@ -4,11 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { op } from '../scripts/contract';
-import { startStack, type Stack } from '../scripts/stack';
+import type { Stack } from '../scripts/stack';
 import { database } from '../subgraphs/products/src/db/client';
 import { rebuildProjections } from '../subgraphs/products/src/rebuild';
 import { allPages, catalog, eventually, reviewAsNewCustomer, uniqueWord, writeReview } from './discovery-helpers';
-import { createCategory, createProduct, createWarehouse, operatorToken, registerCustomer, registerSeller, setStock } from './helpers';
+import { createProduct, registerCustomer, registerSeller, setStock, startMarketplace } from './helpers';
 
 let stack: Stack;
 let admin: string;
@@ -17,10 +17,7 @@ let warehouseId: string;
 let seller: Awaited<ReturnType<typeof registerSeller>>;
 
 beforeAll(async () => {
-  stack = await startStack();
-  admin = await operatorToken(stack);
-  categoryId = (await createCategory(stack, admin)).id;
-  warehouseId = (await createWarehouse(stack, admin)).id;
+  ({ stack, admin, categoryId, warehouseId } = await startMarketplace());
   seller = await registerSeller(stack);
 }, 60_000);
 afterAll(() => stack.stop());

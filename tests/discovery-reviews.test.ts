@@ -1,10 +1,10 @@
 /** What purchases feed: verified reviews (reviews' copy of confirmed orders) and frequently-bought-together. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { op } from '../scripts/contract';
-import { startStack, type Stack } from '../scripts/stack';
+import type { Stack } from '../scripts/stack';
 import { database as reviewsDatabase } from '../subgraphs/reviews/src/db/client';
 import { buy, eventually, writeReview } from './discovery-helpers';
-import { createCategory, createProduct, createWarehouse, operatorToken, registerCustomer, registerSeller, setStock } from './helpers';
+import { createProduct, registerCustomer, registerSeller, setStock, startMarketplace } from './helpers';
 
 let stack: Stack;
 let categoryId: string;
@@ -12,10 +12,7 @@ let warehouseId: string;
 let seller: Awaited<ReturnType<typeof registerSeller>>;
 
 beforeAll(async () => {
-  stack = await startStack();
-  const admin = await operatorToken(stack);
-  categoryId = (await createCategory(stack, admin)).id;
-  warehouseId = (await createWarehouse(stack, admin)).id;
+  ({ stack, categoryId, warehouseId } = await startMarketplace());
   seller = await registerSeller(stack);
 }, 60_000);
 afterAll(() => stack.stop());

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { op } from '../scripts/contract';
-import type { Stack } from '../scripts/stack';
+import { startStack, type Stack } from '../scripts/stack';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -32,6 +32,18 @@ export async function operatorToken(stack: Stack): Promise<string> {
   });
   expect(res.data.login.userErrors).toEqual([]);
   return res.data.login.accessToken;
+}
+
+/**
+ * The graph running in this process with what most tests start from: the operator's token, a
+ * category and a warehouse (region NY).
+ */
+export async function startMarketplace() {
+  const stack = await startStack();
+  const admin = await operatorToken(stack);
+  const categoryId = (await createCategory(stack, admin)).id;
+  const warehouseId = (await createWarehouse(stack, admin)).id;
+  return { stack, admin, categoryId, warehouseId };
 }
 
 export async function createCategory(stack: Stack, adminToken: string, parentId?: string) {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { op } from '../scripts/contract';
-import { startStack, type Stack } from '../scripts/stack';
-import { createCategory, createWarehouse, operatorToken, placeOrderFromTwoStores } from './helpers';
+import type { Stack } from '../scripts/stack';
+import { placeOrderFromTwoStores, startMarketplace } from './helpers';
 
 let stack: Stack;
 let admin: string;
@@ -10,10 +10,7 @@ let categoryId: string;
 let warehouseId: string;
 
 beforeAll(async () => {
-  stack = await startStack();
-  admin = await operatorToken(stack);
-  categoryId = (await createCategory(stack, admin)).id;
-  warehouseId = (await createWarehouse(stack, admin, 'NY')).id;
+  ({ stack, admin, categoryId, warehouseId } = await startMarketplace());
 }, 60_000);
 afterAll(() => stack.stop());
 

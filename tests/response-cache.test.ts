@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { op } from '../scripts/contract';
-import { startStack, type Stack } from '../scripts/stack';
-import { createCategory, createProduct, createWarehouse, operatorToken, registerCustomer, registerSeller, setStock } from './helpers';
+import type { Stack } from '../scripts/stack';
+import { createProduct, registerCustomer, registerSeller, setStock, startMarketplace } from './helpers';
 
 let stack: Stack;
 let product: { id: string; variants: { id: string }[] };
@@ -16,10 +16,7 @@ let categoryId: string;
 let warehouseId: string;
 
 beforeAll(async () => {
-  stack = await startStack();
-  const admin = await operatorToken(stack);
-  categoryId = (await createCategory(stack, admin)).id;
-  warehouseId = (await createWarehouse(stack, admin)).id;
+  ({ stack, categoryId, warehouseId } = await startMarketplace());
   seller = await registerSeller(stack);
   title = `Cachetest ${Date.now()}`;
   product = await createProduct(stack, seller.token, categoryId, { title });

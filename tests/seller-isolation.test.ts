@@ -9,18 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCOPES } from '@marketplace/runtime';
 import { op } from '../scripts/contract';
 import { errorCode } from '../scripts/graphql-client';
-import { startStack, type Stack } from '../scripts/stack';
-import { checkoutCart, createCategory, createProduct, createWarehouse, operatorToken, placeOrderFromTwoStores, registerCustomer, registerSeller, setStock } from './helpers';
+import type { Stack } from '../scripts/stack';
+import { checkoutCart, createProduct, placeOrderFromTwoStores, registerCustomer, registerSeller, setStock, startMarketplace } from './helpers';
 
 let stack: Stack;
 let categoryId: string;
 let warehouseId: string;
 
 beforeAll(async () => {
-  stack = await startStack();
-  const admin = await operatorToken(stack);
-  categoryId = (await createCategory(stack, admin)).id;
-  warehouseId = (await createWarehouse(stack, admin)).id;
+  ({ stack, categoryId, warehouseId } = await startMarketplace());
 }, 60_000);
 afterAll(() => stack.stop());
 

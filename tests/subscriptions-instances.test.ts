@@ -9,8 +9,8 @@ import { createRedis } from '@marketplace/runtime';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { op } from '../scripts/contract';
 import { graphql, subscribe, type LiveSubscription } from '../scripts/graphql-client';
-import { startGatewayProcess, startStack, startSubgraphProcess, type ServiceProcess, type Stack } from '../scripts/stack';
-import { createCategory, createProduct, createWarehouse, operatorToken, placeOrderFromTwoStores, registerSeller, setStock } from './helpers';
+import { startGatewayProcess, startSubgraphProcess, type ServiceProcess, type Stack } from '../scripts/stack';
+import { createProduct, placeOrderFromTwoStores, registerSeller, setStock, startMarketplace } from './helpers';
 
 let stack: Stack;
 let categoryId: string;
@@ -23,10 +23,7 @@ let gatewayB: ServiceProcess;
 const open: LiveSubscription[] = [];
 
 beforeAll(async () => {
-  stack = await startStack();
-  const admin = await operatorToken(stack);
-  categoryId = (await createCategory(stack, admin)).id;
-  warehouseId = (await createWarehouse(stack, admin, 'NY')).id;
+  ({ stack, categoryId, warehouseId } = await startMarketplace());
   [ordersA, ordersB, inventory] = await Promise.all([
     startSubgraphProcess('orders'),
     startSubgraphProcess('orders'),

@@ -6,18 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { op } from '../scripts/contract';
 import { subscribe, type LiveSubscription } from '../scripts/graphql-client';
-import { startStack, type Stack } from '../scripts/stack';
-import {
-  checkoutCart,
-  createCategory,
-  createProduct,
-  createWarehouse,
-  operatorToken,
-  placeOrderFromTwoStores,
-  registerCustomer,
-  registerSeller,
-  setStock,
-} from './helpers';
+import type { Stack } from '../scripts/stack';
+import { checkoutCart, createProduct, placeOrderFromTwoStores, registerCustomer, registerSeller, setStock, startMarketplace } from './helpers';
 
 let stack: Stack;
 let admin: string;
@@ -26,10 +16,7 @@ let warehouseId: string;
 const open: LiveSubscription[] = [];
 
 beforeAll(async () => {
-  stack = await startStack();
-  admin = await operatorToken(stack);
-  categoryId = (await createCategory(stack, admin)).id;
-  warehouseId = (await createWarehouse(stack, admin, 'NY')).id;
+  ({ stack, admin, categoryId, warehouseId } = await startMarketplace());
 }, 60_000);
 afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
