@@ -25,7 +25,7 @@ const { ensureDevKeys, recreateDatabase, sqlStatements } = await import('@market
 const { migrateAll } = await import('../scripts/migrate');
 const { startStack } = await import('../scripts/stack');
 const { op } = await import('../scripts/contract');
-const { processCpuSeconds } = await import('./support');
+const { postgresCpuSeconds } = await import('./support');
 const postgres = (await import('postgres')).default;
 
 /** Requests received by every HTTP server of this process, by server and path (`inventory /internal/reserveStock`). */
@@ -41,11 +41,9 @@ subscribe('http.server.request.start', (message) => {
 
 /** CPU seconds of this process (the whole graph and this client) and of the Postgres backends serving the database. */
 const admin = postgres(DATABASE_URL, { max: 1, onnotice: () => {} });
-const databaseName = new URL(DATABASE_URL).pathname.slice(1);
 async function cpuSeconds() {
-  const backends = await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${databaseName} and pid <> pg_backend_pid()`;
   const { user, system } = process.cpuUsage();
-  return { graph: (user + system) / 1e6, postgres: backends.reduce((total, b) => total + processCpuSeconds(b.pid), 0) };
+  return { graph: (user + system) / 1e6, postgres: await postgresCpuSeconds(admin, DATABASE_URL) };
 }
 
 await ensureDevKeys();

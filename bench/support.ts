@@ -42,6 +42,13 @@ export function processCpuSeconds(pid: number): number {
   }
 }
 
+/** CPU seconds used so far by the Postgres backends serving `url`'s database (`sql` is a connection to it). */
+export async function postgresCpuSeconds(sql: postgres.Sql, url: string = BENCH_DATABASE_URL): Promise<number> {
+  const databaseName = new URL(url).pathname.slice(1);
+  const backends = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${databaseName} and pid <> pg_backend_pid()`;
+  return backends.reduce((total, { pid }) => total + processCpuSeconds(pid), 0);
+}
+
 /** Pids of the processes in a process group. */
 function processGroup(pgid: number): number[] {
   return readdirSync('/proc')
@@ -100,7 +107,6 @@ export async function startGraph(env: Record<string, string> = {}): Promise<Runn
   });
   const base = `http://127.0.0.1:${BASE_PORT}`;
   const admin = postgres(BENCH_DATABASE_URL, { max: 1, onnotice: () => {} });
-  const databaseName = new URL(BENCH_DATABASE_URL).pathname.slice(1);
   for (let waited = 0; ; waited += 250) {
     if (child.exitCode !== null) throw new Error('the graph exited while starting');
     if (waited > 120_000) throw new Error('the graph did not become healthy');
@@ -111,8 +117,7 @@ export async function startGraph(env: Record<string, string> = {}): Promise<Runn
     const used = new Map<string, number>();
     const add = (name: string, seconds: number) => used.set(name, (used.get(name) ?? 0) + seconds);
     for (const pid of processGroup(child.pid!)) add(serviceOf(pid), processCpuSeconds(pid));
-    const backends = await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${databaseName} and pid <> pg_backend_pid()`;
-    for (const { pid } of backends) add('postgres', processCpuSeconds(pid));
+    add('postgres', await postgresCpuSeconds(admin));
     return used;
   };
   return {
