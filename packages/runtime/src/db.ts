@@ -58,23 +58,22 @@ function worthPreparing(query: string): boolean {
  * explicitly `.prepare()`d). Transactions and savepoints hand out clients that do the same.
  */
 function preparingStatements(sql: postgres.Sql | postgres.TransactionSql): postgres.Sql {
+  const unsafe = (query: string, params?: unknown[], options?: postgres.UnsafeQueryOptions) =>
+    params?.length && worthPreparing(query)
+      ? sql.unsafe(query, params as postgres.ParameterOrJSON<never>[], { ...options, prepare: true })
+      : sql.unsafe(query, params as never, options);
+  // The work given to a transaction (or savepoint) is its last argument: it gets a preparing client too.
+  const opening =
+    (open: (...args: unknown[]) => unknown) =>
+    (...args: unknown[]) => {
+      const work = args.pop() as (tx: postgres.TransactionSql) => unknown;
+      return open(...args, (tx: postgres.TransactionSql) => work(preparingStatements(tx) as unknown as postgres.TransactionSql));
+    };
+  const overrides: Record<string, unknown> = { unsafe };
+  if ('begin' in sql) overrides.begin = opening(sql.begin.bind(sql) as (...args: unknown[]) => unknown);
+  if ('savepoint' in sql) overrides.savepoint = opening(sql.savepoint.bind(sql) as (...args: unknown[]) => unknown);
   return new Proxy(sql, {
-    get(target, property, receiver) {
-      if (property === 'unsafe') {
-        return (query: string, params?: unknown[], options?: postgres.UnsafeQueryOptions) =>
-          params?.length && worthPreparing(query)
-            ? target.unsafe(query, params as postgres.ParameterOrJSON<never>[], { ...options, prepare: true })
-            : target.unsafe(query, params as never, options);
-      }
-      if (property === 'begin' || property === 'savepoint') {
-        const open = Reflect.get(target, property, receiver) as (...args: unknown[]) => unknown;
-        return (...args: unknown[]) => {
-          const work = args.pop() as (tx: postgres.TransactionSql) => unknown;
-          return open.call(target, ...args, (tx: postgres.TransactionSql) => work(preparingStatements(tx) as unknown as postgres.TransactionSql));
-        };
-      }
-      return Reflect.get(target, property, receiver);
-    },
+    get: (target, property, receiver) => (typeof property === 'string' && property in overrides ? overrides[property] : Reflect.get(target, property, receiver)),
   }) as postgres.Sql;
 }
 
