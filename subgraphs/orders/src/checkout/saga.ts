@@ -22,7 +22,11 @@ import { InvalidTransition, ORDER_TRANSITIONS, orderUpdated } from '../lifecycle
 import { SHIPPING_OPTIONS } from '../shipping';
 
 export type CheckoutFailureCode = 'EMPTY_CART' | 'INSUFFICIENT_STOCK' | 'PAYMENT_DECLINED' | 'INVALID_ADDRESS' | 'IDEMPOTENCY_KEY_REUSED';
-export type CheckoutOutcome = { orderId: string; confirmed?: ConfirmedOrder } | { failure: { code: CheckoutFailureCode; message: string } };
+export type CheckoutOutcome =
+  | { orderId: string; confirmed?: ConfirmedOrder }
+  | { failure: { code: CheckoutFailureCode; message: string } }
+  /** Still settling after the wait: its order is written once the saga settles. */
+  | { inProgress: true };
 /** The order and its lines as the confirming transaction left them, so the answer need not read them again. */
 export interface ConfirmedOrder {
   order: OrderRow;
@@ -102,7 +106,7 @@ async function settle(row: CheckoutRow): Promise<CheckoutOutcome> {
 
 function outcomeOf(row: CheckoutRow, confirmed?: ConfirmedOrder): CheckoutOutcome {
   if (row.state === 'FAILED') return { failure: { code: row.failureCode as CheckoutFailureCode, message: row.failureMessage ?? 'Checkout failed.' } };
-  // CONFIRMED, or still in progress after the wait (its order is written once the saga settles).
+  if (row.state !== 'CONFIRMED') return { inProgress: true };
   return { orderId: row.orderId, confirmed };
 }
 

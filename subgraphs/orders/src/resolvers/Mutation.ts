@@ -16,16 +16,14 @@ export const Mutation: MutationResolvers = {
     if ('failure' in outcome) {
       return { order: null, userErrors: [userError(outcome.failure.code, outcome.failure.message, ['input'])] };
     }
+    if ('inProgress' in outcome) {
+      return { order: null, userErrors: [userError('CHECKOUT_IN_PROGRESS', 'This checkout is still being processed; send it again with the same idempotency key for its order.', ['input', 'idempotencyKey'])] };
+    }
     if (outcome.confirmed) {
       loaders.orderById.prime(outcome.orderId, outcome.confirmed.order);
       loaders.linesByOrderId.prime(outcome.orderId, outcome.confirmed.lines);
     }
-    // The order is written when the saga settles; one still settling after the wait has none yet.
-    const order = await loaders.orderById.load(outcome.orderId);
-    if (!order) {
-      return { order: null, userErrors: [userError('CHECKOUT_IN_PROGRESS', 'This checkout is still being processed; send it again with the same idempotency key for its order.', ['input', 'idempotencyKey'])] };
-    }
-    return { order: await orderAsSeenBy(identity, loaders, order), userErrors: [] };
+    return { order: await orderAsSeenBy(identity, loaders, await loaders.orderById.load(outcome.orderId)), userErrors: [] };
   },
   cancelOrder: (_parent, { orderId }, { identity }) => cancelOrder(identity, orderId),
   shipOrderLines: (_parent, { input }, { identity }) => shipOrderLines(identity, input),
