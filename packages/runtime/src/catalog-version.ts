@@ -17,9 +17,7 @@ const redis = () => (commands ??= createRedis());
  * when its key is missing (first use, or a Redis that restarted empty): numbers counted before a
  * loss are not handed out again, so nothing cached under them is served as current.
  */
-async function ensureStarted(): Promise<void> {
-  await redis().set(CATALOG_VERSION_KEY, String(Date.now() * 1000), 'NX');
-}
+const startingVersion = () => String(Date.now() * 1000);
 
 /**
  * Call once the change has committed. A failure is logged, not thrown: the change itself stands,
@@ -27,8 +25,8 @@ async function ensureStarted(): Promise<void> {
  */
 export async function bumpCatalogVersion(): Promise<void> {
   try {
-    await ensureStarted();
-    await redis().incr(CATALOG_VERSION_KEY);
+    // One round trip: start the counter if it is missing, then count this change.
+    await redis().multi().set(CATALOG_VERSION_KEY, startingVersion(), 'NX').incr(CATALOG_VERSION_KEY).exec();
   } catch (error) {
     logger.warn({ err: error }, 'could not bump the catalog version; cached searches expire by their hints');
   }
@@ -38,6 +36,6 @@ export async function bumpCatalogVersion(): Promise<void> {
 export async function catalogVersion(): Promise<string> {
   const current = await redis().get(CATALOG_VERSION_KEY);
   if (current !== null) return current;
-  await ensureStarted();
+  await redis().set(CATALOG_VERSION_KEY, startingVersion(), 'NX');
   return (await redis().get(CATALOG_VERSION_KEY))!;
 }
