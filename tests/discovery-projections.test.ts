@@ -2,6 +2,8 @@
  * Search filters and sorts on stock and ratings, which inventory and reviews own: products' copies
  * follow their events within 2 seconds (the contract), and `pnpm rebuild:projections` rebuilds them.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { op } from '../scripts/contract';
 import type { Stack } from '../scripts/stack';
@@ -10,6 +12,7 @@ import { rebuildProjections } from '../subgraphs/products/src/rebuild';
 import { allPages, catalog, eventually, reviewAsNewCustomer, uniqueWord, writeReview } from './discovery-helpers';
 import { createProduct, registerCustomer, registerSeller, setStock, startMarketplace } from './helpers';
 
+const run = promisify(execFile);
 let stack: Stack;
 let admin: string;
 let categoryId: string;
@@ -123,6 +126,15 @@ describe('pnpm rebuild:projections', () => {
     // Events keep applying after a rebuild.
     await setStock(stack, seller.token, product.variants[0]!.id, warehouseId, 0);
     expect(await eventually(() => idsOf(word, { inStock: true }), sameIds([]))).toEqual([]);
+  });
+
+  it('runs as the command the README gives, and exits when done', async () => {
+    const urls = Object.fromEntries(Object.entries(stack.subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url]));
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'subgraphs/products/src/rebuild-main.ts'], {
+      env: { ...process.env, ...urls },
+      timeout: 30_000,
+    });
+    expect(stdout).toMatch(/^rebuilt: \d+ variants' stock, \d+ products' ratings$/m);
   });
 
   it('ends with the latest stock when stock changes while it runs', async () => {

@@ -39,3 +39,9 @@ export async function catalogVersion(): Promise<string> {
   await redis().set(CATALOG_VERSION_KEY, startingVersion(), 'NX');
   return (await redis().get(CATALOG_VERSION_KEY))!;
 }
+
+/** Closes this process's connection for the version (a command that is done, like the rebuild). */
+export function closeCatalogVersion(): void {
+  commands?.disconnect();
+  commands = undefined;
+}
