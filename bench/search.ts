@@ -4,7 +4,7 @@
  *  - Seeding: categories and sellers through the graph, then the products and their variants in
  *    bulk SQL into products' tables of the bench database (100k GraphQL mutations would take long).
  *  - A. the contract's `Catalog` operation with a full-text query (one or two words), 20 per page,
- *    with facets, total count and each product's stock, rating and seller from their owners, sent
+ *    with facets, total count and each product's stock, rating and store name (products' copies), sent
  *    anonymously (shoppers, signed in or not, share the gateway's response cache); A'. the same by
  *    store staff, whom the cache never serves: the cost of a search that misses it.
  *  - B. the contract's `Suggest` operation: prefixes a shopper types (2–6 letters of a title's

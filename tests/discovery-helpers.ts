@@ -15,6 +15,7 @@ export interface CatalogNode {
   price: { amount: number };
   inStock: boolean;
   rating: { average: number | null; count: number };
+  seller: { id: string; storeName: string };
 }
 
 export type CatalogVariables = { query?: string; filter?: Record<string, unknown>; sort?: string; first?: number; after?: string };

@@ -39,6 +39,9 @@ describe('searching the catalog', () => {
     const found = await catalog(stack, { query: word, first: 10 });
     expect(found.totalCount).toBe(5);
     expect(found.edges.map((e) => e.node.id).sort()).toEqual([...created].sort());
+    expect(new Set(found.edges.map((e) => JSON.stringify(e.node.seller)))).toEqual(
+      new Set([JSON.stringify({ id: seller.sellerId, storeName: seller.storeName })]),
+    );
     expect(found.facets.brands).toEqual([
       { value: 'Northwind', label: 'Northwind', count: 3 },
       { value: 'Contoso', label: 'Contoso', count: 2 },

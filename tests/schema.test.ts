@@ -1,12 +1,21 @@
-import { Supergraph } from '@apollo/federation-internals';
+import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
+import { QueryPlanner } from '@apollo/query-planner';
 import { isEnumType, isInputObjectType, isObjectType, Kind, parse, validate, visit, type GraphQLSchema } from 'graphql';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compose, SUPERGRAPH_PATH } from '../schema/compose';
-import { contractOperations } from '../scripts/contract';
+import { contractOperations, op } from '../scripts/contract';
 
 const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
-const apiSchema: GraphQLSchema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
+const supergraph = Supergraph.build(supergraphSdl);
+const apiSchema: GraphQLSchema = supergraph.apiSchema().toGraphQLJSSchema();
+
+/** The subgraphs the gateway's query plan for a contract operation fetches from, in plan order. */
+function subgraphsAsked(operationName: string): string[] {
+  const operation = operationFromDocument(supergraph.schema, parse(op(operationName)), { operationName });
+  const plan = JSON.stringify(new QueryPlanner(supergraph).buildQueryPlan(operation));
+  return [...plan.matchAll(/"serviceName":"(\w+)"/g)].map((m) => m[1]!);
+}
 
 describe('the composed schema', () => {
   it('composes without errors or unexpected hints, and the checked-in supergraph is current', () => {
@@ -25,6 +34,10 @@ describe('the composed schema', () => {
       expect(validate(apiSchema, parse(document)).map((e) => e.message)).toEqual([]);
     },
   );
+
+  it("answers a page of products with one fetch: stock flag, rating and store name from products' copies", () => {
+    expect(subgraphsAsked('Catalog')).toEqual(['products']);
+  });
 
   it('describes every type, field, argument and enum value clients can see', () => {
     const undescribed: string[] = [];

@@ -58,6 +58,8 @@ export interface InternalApi {
   users: {
     /** One of the user's own addresses; null when unknown or someone else's. */
     addressOf: { input: { userId: string; addressId: string }; output: ShippingAddress | null };
+    /** The stores' names; unknown ids are left out. A store keeps the name it opened with. */
+    storeNames: { input: { sellerIds: string[] }; output: { sellerId: string; storeName: string }[] };
     /** The key a secret belongs to, if active (the gateway authenticates API keys with it). */
     verifyApiKey: {
       input: { secret: string };

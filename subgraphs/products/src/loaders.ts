@@ -3,6 +3,7 @@ import { alignByKey, groupByKey, isId } from '@marketplace/runtime';
 import { asc, count, inArray } from 'drizzle-orm';
 import type { Db } from './db/client';
 import { categories, products, variants } from './db/schema';
+import { storeNames } from './store-names';
 
 /** Per-request batch loaders: one statement per hop, however many items a response lists. */
 export function createLoaders(db: Db) {
@@ -50,6 +51,8 @@ export function createLoaders(db: Db) {
         : [];
       return groupByKey(sellerIds, rows, (r) => r.sellerId);
     }),
+    /** Stores' names, from the process's copy (users asked once per store). */
+    storeNameBySellerId: new DataLoader(storeNames),
   };
 }
 export type Loaders = ReturnType<typeof createLoaders>;

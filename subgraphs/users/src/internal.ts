@@ -1,8 +1,8 @@
 import { isId, mountInternalRoutes, type HttpApp } from '@marketplace/runtime';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { verifyApiKey } from './api-keys';
 import { db } from './db/client';
-import { addresses } from './db/schema';
+import { addresses, sellers } from './db/schema';
 
 /** Operations other services call (contracts in runtime's internal-api.ts). */
 export function mountInternal(app: HttpApp): void {
@@ -23,6 +23,11 @@ export function mountInternal(app: HttpApp): void {
         .from(addresses)
         .where(and(eq(addresses.id, addressId), eq(addresses.userId, userId)));
       return row ?? null;
+    },
+    storeNames: async ({ sellerIds }) => {
+      const ids = sellerIds.filter(isId);
+      if (ids.length === 0) return [];
+      return db.select({ sellerId: sellers.id, storeName: sellers.storeName }).from(sellers).where(inArray(sellers.id, ids));
     },
   });
 }

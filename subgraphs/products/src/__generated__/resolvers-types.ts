@@ -175,8 +175,10 @@ export type Product = {
   id: Scalars['ID']['output'];
   /** Image URLs, main image first. */
   images: Array<Scalars['String']['output']>;
+  inStock: Scalars['Boolean']['output'];
   /** Lowest price among the variants. */
   price: Money;
+  rating: RatingSummary;
   /** The store selling it. */
   seller: Seller;
   /** Lifecycle state; only ACTIVE products are listed to shoppers and can be bought. */
@@ -342,6 +344,12 @@ export type QueryProductsArgs = {
   sort?: InputMaybe<ProductSort>;
 };
 
+export type RatingSummary = {
+  __typename?: 'RatingSummary';
+  average: Maybe<Scalars['Float']['output']>;
+  count: Scalars['Int']['output'];
+};
+
 /** Roles of an account. */
 export type Role =
   /** Marketplace operator. */
@@ -373,6 +381,7 @@ export type Seller = {
   productCount: Scalars['Int']['output'];
   /** The store's products, newest first: every status for the store itself and operators, active ones for others. */
   products: ProductConnection;
+  storeName: Scalars['String']['output'];
 };
 
 
@@ -620,6 +629,7 @@ export type ResolversTypes = ResolversObject<{
   ProductVariant: ResolverTypeWrapper<ProductVariantParent>;
   ProductVariantInput: ProductVariantInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RatingSummary: ResolverTypeWrapper<RatingSummary>;
   Role: Role;
   Scope: Scope;
   Seller: ResolverTypeWrapper<SellerParent>;
@@ -657,6 +667,7 @@ export type ResolversParentTypes = ResolversObject<{
   ProductVariant: ProductVariantParent;
   ProductVariantInput: ProductVariantInput;
   Query: Record<PropertyKey, never>;
+  RatingSummary: RatingSummary;
   Seller: SellerParent;
   UpdateProductInput: UpdateProductInput;
   UpdateProductVariantInput: UpdateProductVariantInput;
@@ -764,7 +775,9 @@ export type ProductResolvers<ContextType = Context, ParentType extends Resolvers
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   images?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  inStock?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   price?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  rating?: Resolver<ResolversTypes['RatingSummary'], ParentType, ContextType>;
   seller?: Resolver<ResolversTypes['Seller'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ProductStatus'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

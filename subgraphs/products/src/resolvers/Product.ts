@@ -11,4 +11,7 @@ export const Product: ProductResolvers = {
   category: async (p, _args, { loaders }) => (await loaders.categoryById.load(p.categoryId))!,
   seller: (p) => ({ id: p.sellerId }),
   variants: (p, _args, { loaders }) => loaders.variantsByProductId.load(p.id),
+  // Asked only in listings of products, which provide them from products' copies (schema.graphql).
+  inStock: (p) => p.inStock,
+  rating: (p) => ({ average: p.ratingCount === 0 ? null : p.ratingAverage, count: p.ratingCount }),
 };

@@ -1,10 +1,17 @@
-import type { ProductStatus, SellerResolvers } from '../__generated__/resolvers-types';
+import type { ProductStatus, Resolver, ResolversTypes, SellerResolvers } from '../__generated__/resolvers-types';
+import type { Context } from '../context';
+import type { SellerParent } from '../mappers';
 import { productSearch } from '../search';
 import { managesStore } from '../visibility';
 
 const EVERY_STATUS: ProductStatus[] = ['DRAFT', 'ACTIVE', 'ARCHIVED'];
 
-export const Seller: SellerResolvers = {
+/** Codegen types the fields a @provides names directly; the store's name is provided one level down (ProductEdge.node). */
+type ProvidedSellerResolvers = { storeName: Resolver<ResolversTypes['String'], SellerParent, Context> };
+
+export const Seller: SellerResolvers & ProvidedSellerResolvers = {
+  // Asked only in listings of products, which provide it (schema.graphql).
+  storeName: (seller, _args, { loaders }) => loaders.storeNameBySellerId.load(seller.id),
   productCount: async (seller, _args, { loaders, identity }) => {
     const counts = await loaders.productCountsBySeller.load(seller.id);
     const all = managesStore(identity, seller.id);
