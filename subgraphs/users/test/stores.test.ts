@@ -197,6 +197,21 @@ describe('API keys', () => {
   });
 });
 
+describe('store names for other services', () => {
+  it('gives the names of the stores asked for, in one call, leaving out unknown and malformed ids', async () => {
+    const [a, b] = await Promise.all([registerSeller(server.url), registerSeller(server.url)]);
+    const names = await callInternal('users', 'storeNames', { sellerIds: [b.sellerId, randomUUID(), 'not-an-id', a.sellerId] });
+    expect(names).toEqual(
+      expect.arrayContaining([
+        { sellerId: a.sellerId, storeName: a.storeName },
+        { sellerId: b.sellerId, storeName: b.storeName },
+      ]),
+    );
+    expect(names).toHaveLength(2);
+    expect(await callInternal('users', 'storeNames', { sellerIds: [] })).toEqual([]);
+  });
+});
+
 describe('batching', () => {
   it('resolves 50 users with their stores and addresses in as many statements as 5', async () => {
     const accounts = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? registerSeller(server.url) : registerAccount(server.url))));
