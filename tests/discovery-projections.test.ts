@@ -68,6 +68,9 @@ describe('ratings in search', () => {
     // Unrated products come last.
     expect(await eventually(() => idsOf(word, {}, 'RATING_DESC'), sameOrder([a!.id, b!.id, c!.id]))).toEqual([a!.id, b!.id, c!.id]);
     expect(await idsOf(word, { minRating: 3.5 })).toEqual([a!.id]);
+    // The listing shows products' copies, as the product page shows reviews' own figures.
+    const listed = (await catalog(stack, { query: word, sort: 'RATING_DESC' })).edges.map((e) => e.node.rating);
+    expect(listed).toEqual([{ average: 4, count: 1 }, { average: 3, count: 1 }, { average: null, count: 0 }]);
 
     await reviewAsNewCustomer(stack, c!.id, 5);
     expect(await eventually(() => idsOf(word, {}, 'RATING_DESC'), sameOrder([c!.id, a!.id, b!.id]))).toEqual([c!.id, a!.id, b!.id]);
