@@ -8,7 +8,6 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'BAD_USER_INPUT'
   | 'RATE_LIMITED'
-  | 'NOT_IMPLEMENTED'
   | 'INTERNAL_SERVER_ERROR';
 
 export function graphqlError(code: ErrorCode, message: string): GraphQLError {
@@ -17,8 +16,6 @@ export function graphqlError(code: ErrorCode, message: string): GraphQLError {
 export const unauthenticated = (message = 'Sign in to do this.') => graphqlError('UNAUTHENTICATED', message);
 export const forbidden = (message = 'You may not do this.') => graphqlError('FORBIDDEN', message);
 export const badUserInput = (message: string) => graphqlError('BAD_USER_INPUT', message);
-/** For fields whose behaviour belongs to a later milestone: an honest error, never made-up data. */
-export const notImplemented = (what: string) => graphqlError('NOT_IMPLEMENTED', `${what} is not available yet.`);
 
 /** Codes whose message is meant for the client; every other error is masked. */
 const CLIENT_CODES = new Set([
@@ -26,7 +23,6 @@ const CLIENT_CODES = new Set([
   'FORBIDDEN',
   'BAD_USER_INPUT',
   'RATE_LIMITED',
-  'NOT_IMPLEMENTED',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'OPERATION_RESOLUTION_FAILURE',
