@@ -51,6 +51,17 @@ describe('the gateway', () => {
     expect(afterRevoke.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
+  it('passes on RATE_LIMITED with its message once an account has had too many sign-in attempts', async () => {
+    const customer = await registerCustomer(stack);
+    const outcomes = await Promise.all(
+      Array.from({ length: 12 }, () => stack.request(op('Login'), { email: customer.email, password: 'a guess' })),
+    );
+    const limited = outcomes.filter((res) => res.errors?.[0]?.extensions?.code === 'RATE_LIMITED');
+    expect(limited).toHaveLength(2);
+    expect(limited[0]!.errors![0]!.message).toMatch(/^Too many sign-in attempts for this account; try again in \d+ minutes?\.$/);
+    expect(outcomes.filter((res) => res.data?.login?.userErrors?.[0]?.code === 'INVALID_CREDENTIALS')).toHaveLength(10);
+  });
+
   it('refuses operations that are too deep', async () => {
     const deep = `{ categories { ${'children { '.repeat(14)}id${' }'.repeat(14)} } }`;
     const res = await stack.request(deep);

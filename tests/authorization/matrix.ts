@@ -95,9 +95,9 @@ const notFoundForAccounts: Cells = { customer: 'NOT_FOUND', otherCustomer: 'NOT_
 const CONTRACT_ROWS: MatrixRow[] = [
   // storefront.graphql
   { id: 'Register', operation: 'Register', target: 'a new account (fresh email per cell)', expected: everyone() },
-  { id: 'Login', operation: 'Login', target: 'the customer’s email and password', expected: everyone() },
-  { id: 'RefreshSession', operation: 'RefreshSession', target: 'a refresh token of the customer’s (fresh per cell): the token is the credential', expected: everyone() },
-  { id: 'Logout', operation: 'Logout', target: 'a refresh token of the customer’s (fresh per cell)', expected: everyone() },
+  { id: 'Login', operation: 'Login', target: 'the email and password of an account (one per cell)', expected: everyone() },
+  { id: 'RefreshSession', operation: 'RefreshSession', target: 'a refresh token of an account (one per cell): the token is the credential', expected: everyone() },
+  { id: 'Logout', operation: 'Logout', target: 'a refresh token of an account (one per cell)', expected: everyone() },
   { id: 'Me', operation: 'Me', target: 'the caller', expected: selfOrNull() },
   { id: 'AddAddress', operation: 'AddAddress', target: 'the caller’s address book', expected: accounts() },
   { id: 'AddToWishlist', operation: 'AddToWishlist', target: 'A’s active product, into the caller’s wishlist', expected: accounts() },

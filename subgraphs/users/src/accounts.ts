@@ -11,6 +11,7 @@ import {
   verifyAgainstNothing,
   verifyPassword,
 } from './passwords';
+import { clearLoginAttempts, countLoginAttempt } from './login-attempts';
 import { revokeSessionOf, rotateRefreshToken, startSession } from './sessions';
 
 export const NAME_MAX_LENGTH = 100;
@@ -69,12 +70,15 @@ const INVALID_CREDENTIALS = authFailure(userError('INVALID_CREDENTIALS', 'The em
 
 export async function login(emailInput: string, password: string) {
   const email = emailInput.trim().toLowerCase();
+  // No account has a longer email; nor is one counted (it would only make long keys).
+  if (email.length <= EMAIL_MAX_LENGTH) await countLoginAttempt(email);
   const [account] = email.length <= EMAIL_MAX_LENGTH ? await accounts().where(sql`lower(${users.email}) = ${email}`) : [];
   if (!account) {
     await verifyAgainstNothing(password);
     return INVALID_CREDENTIALS;
   }
   if (!(await verifyPassword(account.user.passwordHash, password))) return INVALID_CREDENTIALS;
+  await clearLoginAttempts(email);
   const refreshToken = await db.transaction((tx) => startSession(tx, account.user.id));
   return signedIn(account.user, account.sellerId, refreshToken);
 }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../src/db/client';
 import { refreshTokens, users as usersTable } from '../src/db/schema';
 import { ensureOperator, users } from '../src/index';
+import { LOGIN_ATTEMPTS } from '../src/login-attempts';
 import { BECOME_SELLER, codes, LOGIN, PASSWORD, REFRESH, REGISTER, registerAccount, uniqueEmail } from './support';
 
 let server: RunningServer;
@@ -79,6 +80,42 @@ describe('login', () => {
     const unknownEmail = (await request(LOGIN, { email: uniqueEmail(), password: PASSWORD })).data!.login;
     expect(wrongPassword).toEqual({ accessToken: null, accessTokenExpiresAt: null, refreshToken: null, user: null, userErrors: [expect.objectContaining({ code: 'INVALID_CREDENTIALS' })] });
     expect(unknownEmail).toEqual(wrongPassword);
+  });
+});
+
+describe('sign-in attempts', () => {
+  /** What one sign-in came to: its userError code, `RATE_LIMITED`, or `OK`. */
+  const attempt = async (email: string, password: string) => {
+    const res = await request(LOGIN, { email, password });
+    if (res.errors) return res.errors[0]!.extensions!.code as string;
+    return (res.data!.login.userErrors[0]?.code as string | undefined) ?? 'OK';
+  };
+
+  it(`refuses an account after ${LOGIN_ATTEMPTS} attempts, even with its password, and no other account`, async () => {
+    const [account, other] = await Promise.all([registerAccount(server.url), registerAccount(server.url)]);
+    for (let i = 0; i < LOGIN_ATTEMPTS; i++) expect(await attempt(account.email, 'a guess')).toBe('INVALID_CREDENTIALS');
+    const refused = await request(LOGIN, { email: account.email.toUpperCase(), password: PASSWORD });
+    expect(refused.errors?.[0]).toMatchObject({ message: 'Too many sign-in attempts for this account; try again in 15 minutes.', extensions: { code: 'RATE_LIMITED' } });
+    expect(await attempt(other.email, PASSWORD)).toBe('OK');
+    // Unknown emails count the same way, so the answer says nothing of which emails have accounts.
+    const unknown = uniqueEmail();
+    for (let i = 0; i < LOGIN_ATTEMPTS; i++) expect(await attempt(unknown, 'a guess')).toBe('INVALID_CREDENTIALS');
+    expect(await attempt(unknown, 'a guess')).toBe('RATE_LIMITED');
+  });
+
+  it('checks no more passwords than the limit when guesses arrive at once', async () => {
+    const account = await registerAccount(server.url);
+    const outcomes = await Promise.all(Array.from({ length: 3 * LOGIN_ATTEMPTS }, () => attempt(account.email, 'a guess')));
+    expect(outcomes.filter((o) => o === 'INVALID_CREDENTIALS')).toHaveLength(LOGIN_ATTEMPTS);
+    expect(outcomes.filter((o) => o === 'RATE_LIMITED')).toHaveLength(2 * LOGIN_ATTEMPTS);
+  });
+
+  it("forgets an account's failed attempts once it signs in", async () => {
+    const account = await registerAccount(server.url);
+    for (let i = 0; i < LOGIN_ATTEMPTS - 1; i++) expect(await attempt(account.email, 'a typo')).toBe('INVALID_CREDENTIALS');
+    expect(await attempt(account.email, PASSWORD)).toBe('OK');
+    for (let i = 0; i < LOGIN_ATTEMPTS - 1; i++) expect(await attempt(account.email, 'a typo')).toBe('INVALID_CREDENTIALS');
+    expect(await attempt(account.email, PASSWORD)).toBe('OK');
   });
 });
 
