@@ -57,6 +57,8 @@ export async function register(input: RegisterInput) {
       const [user] = await tx.insert(users).values({ email, passwordHash, name }).returning();
       return { user: user!, refreshToken: await startSession(tx, user!.id) };
     });
+    // Attempts made before the account existed were not against it.
+    await clearLoginAttempts(user.email.toLowerCase());
     return signedIn(user, null, refreshToken);
   } catch (err) {
     if (uniqueViolation(err) === 'users_email_key') {

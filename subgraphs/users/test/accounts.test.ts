@@ -110,6 +110,14 @@ describe('sign-in attempts', () => {
     expect(outcomes.filter((o) => o === 'RATE_LIMITED')).toHaveLength(2 * LOGIN_ATTEMPTS);
   });
 
+  it('forgets the attempts made at an email before its account was registered', async () => {
+    const email = uniqueEmail();
+    for (let i = 0; i < LOGIN_ATTEMPTS; i++) expect(await attempt(email, PASSWORD)).toBe('INVALID_CREDENTIALS');
+    const registered = await request(REGISTER, { input: { email, password: PASSWORD, name: 'Late' } });
+    expect(registered.data!.register.userErrors).toEqual([]);
+    expect(await attempt(email, PASSWORD)).toBe('OK');
+  });
+
   it("forgets an account's failed attempts once it signs in", async () => {
     const account = await registerAccount(server.url);
     for (let i = 0; i < LOGIN_ATTEMPTS - 1; i++) expect(await attempt(account.email, 'a typo')).toBe('INVALID_CREDENTIALS');
