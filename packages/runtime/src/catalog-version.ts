@@ -1,5 +1,5 @@
 import { logger } from './logger';
-import { createRedis, type Redis } from './redis';
+import { commandRedis as redis } from './redis';
 
 /**
  * The catalog version: one Redis counter, incremented after any committed change to what the
@@ -8,9 +8,6 @@ import { createRedis, type Redis } from './redis';
  * long as its cache hints allow (schema/common.graphql) and still never outlive a change to it.
  */
 const CATALOG_VERSION_KEY = 'catalog:version';
-
-let commands: Redis | undefined;
-const redis = () => (commands ??= createRedis());
 
 /**
  * The counter starts from the clock (in microseconds, far ahead of any rate of changes), not 0,
@@ -40,8 +37,3 @@ export async function catalogVersion(): Promise<string> {
   return (await redis().get(CATALOG_VERSION_KEY))!;
 }
 
-/** Closes this process's connection for the version (a command that is done, like the rebuild). */
-export function closeCatalogVersion(): void {
-  commands?.disconnect();
-  commands = undefined;
-}

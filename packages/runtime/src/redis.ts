@@ -12,4 +12,17 @@ export function createRedis(url: string = config.redisUrl): Redis {
     connectionName: `${process.env.SERVICE_NAME ?? 'marketplace'}-${process.pid}`,
   });
 }
+
+let commands: Redis | undefined;
+/**
+ * The process's connection for plain commands (counters, limits), made on first use and shared.
+ * Not for blocking reads: those wait on a connection of their own.
+ */
+export const commandRedis = (): Redis => (commands ??= createRedis());
+
+/** Closes the shared command connection: a command-line tool that is done (it would keep the process alive). */
+export function closeCommandRedis(): void {
+  commands?.disconnect();
+  commands = undefined;
+}
 export type { Redis };

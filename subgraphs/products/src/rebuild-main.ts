@@ -1,5 +1,5 @@
 /** `pnpm rebuild:projections`: rebuilds products' copies of stock and ratings; inventory and reviews must be up. */
-import { closeCatalogVersion } from '@marketplace/runtime';
+import { closeCommandRedis } from '@marketplace/runtime';
 import { database } from './db/client';
 import { rebuildProjections } from './rebuild';
 
@@ -9,5 +9,5 @@ try {
   console.log(`rebuilt: ${counts.variants} variants' stock, ${counts.ratedProducts} products' ratings`);
 } finally {
   await database.close();
-  closeCatalogVersion();
+  closeCommandRedis();
 }

@@ -5,7 +5,7 @@
  * (rate-limiter-flexible), so concurrent guesses cannot slip past the limit together; a successful
  * sign-in clears the count, so the owner of the account is never held up by their own typos.
  */
-import { createRedis, graphqlError, logger } from '@marketplace/runtime';
+import { commandRedis, graphqlError, logger } from '@marketplace/runtime';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
@@ -19,8 +19,8 @@ const CONNECT_WAIT_MS = 1000;
 let limiter: Promise<RateLimiterRedis> | undefined;
 const attempts = () =>
   (limiter ??= (async () => {
-    const storeClient = createRedis();
-    await Promise.race([new Promise((ready) => storeClient.once('ready', ready)), sleep(CONNECT_WAIT_MS)]);
+    const storeClient = commandRedis();
+    if (storeClient.status !== 'ready') await Promise.race([new Promise((ready) => storeClient.once('ready', ready)), sleep(CONNECT_WAIT_MS)]);
     return new RateLimiterRedis({
       ...limits,
       storeClient,
