@@ -14,7 +14,7 @@
  * 20 concurrent clients for A, A' and B; p50/p95/p99 latency. Goal: p95 < 50 ms. Results are printed and
  * appended to bench/results/search.md.
  */
-import { bumpCatalogVersion, closeCatalogVersion } from '@marketplace/runtime';
+import { bumpCatalogVersion, closeCommandRedis } from '@marketplace/runtime';
 import { appendFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -163,7 +163,9 @@ async function measure(graph: RunningGraph, label: string, work: Work, load: Loa
   const started = performance.now();
   await drive(REQUESTS, load, work, (kind, ms) => {
     latencies.push(ms);
-    if (kind) byKind.set(kind, [...(byKind.get(kind) ?? []), ms]);
+    if (!kind) return;
+    if (!byKind.has(kind)) byKind.set(kind, []);
+    byKind.get(kind)!.push(ms);
   });
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = await graph.cpuSecondsByService();
@@ -232,7 +234,7 @@ async function main() {
     console.log(report);
     appendFileSync(new URL('./results/search.md', import.meta.url), `${report}\n`);
   } finally {
-    closeCatalogVersion();
+    closeCommandRedis();
     await graph.stop();
   }
 }
