@@ -12,11 +12,13 @@ import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+// Settings only: the rest of the runtime is imported below, once the environment is set.
+import { setting } from '@marketplace/runtime/settings';
 
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ecommerce_bench';
-const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 20);
+const DATABASE_URL = setting('BENCH_DATABASE_URL');
+const CHECKOUTS = setting('BENCH_CHECKOUTS');
 const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
-// Read by the runtime's config when it is first imported, below.
+// Read by the runtime's logger and pools when first imported, below.
 process.env.DATABASE_URL = DATABASE_URL;
 process.env.LOG_LEVEL ??= 'warn';
 process.env.PASSWORD_HASH_COST = 'test';
@@ -123,7 +125,7 @@ try {
     '',
   ].join('\n');
   console.log(report);
-  if (process.env.BENCH_WRITE_RESULTS !== '0') appendFileSync(new URL('./results/checkout.md', import.meta.url), `${report}\n`);
+  if (setting('BENCH_WRITE_RESULTS') !== '0') appendFileSync(new URL('./results/checkout.md', import.meta.url), `${report}\n`);
 } finally {
   await stack.stop();
   await admin.end();

@@ -10,12 +10,13 @@
 import { appendFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { setting } from '@marketplace/runtime';
 import { benchStore, percentile, pool, startGraph, type RunningGraph } from './support';
 
-const CONTENDERS = Number(process.env.BENCH_CONTENDERS ?? 1000);
-const UNITS = Number(process.env.BENCH_UNITS ?? 100);
-const UNCONTENDED = Number(process.env.BENCH_UNCONTENDED ?? 500);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
+const CONTENDERS = setting('BENCH_CONTENDERS');
+const UNITS = setting('BENCH_UNITS');
+const UNCONTENDED = setting('BENCH_UNCONTENDED');
+const CONCURRENCY = setting('BENCH_CONCURRENCY') ?? 50;
 
 async function shoppers(graph: RunningGraph, count: number) {
   return pool(Array.from({ length: count }), 32, async () => {

@@ -14,18 +14,18 @@
  * 20 concurrent clients for A, A' and B; p50/p95/p99 latency. Goal: p95 < 50 ms. Results are printed and
  * appended to bench/results/search.md.
  */
-import { bumpCatalogVersion, closeCommandRedis } from '@marketplace/runtime';
+import { bumpCatalogVersion, closeCommandRedis, setting } from '@marketplace/runtime';
 import { appendFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
 import { BENCH_DATABASE_URL, percentile, pool, processCpuSeconds, startGraph, type RunningGraph } from './support';
 
-const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 100_000);
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
+const PRODUCTS = setting('BENCH_PRODUCTS');
+const REQUESTS = setting('BENCH_REQUESTS');
+const CONCURRENCY = setting('BENCH_CONCURRENCY') ?? 20;
 /** Searches per second of the steady-rate phase (A''): well below what 20 clients get served. */
-const STEADY_RATE = Number(process.env.BENCH_STEADY_RATE ?? 200);
+const STEADY_RATE = setting('BENCH_STEADY_RATE');
 const WARMUP = 200;
 
 const ADJECTIVES = [

@@ -12,13 +12,14 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import WebSocket from 'ws';
+import { setting } from '@marketplace/runtime';
 import { op } from '../scripts/contract';
 import { benchStore, graphProcessPid, percentile, pool, processCpuSeconds, startGraph } from './support';
 
-const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SUBSCRIBERS = setting('BENCH_SUBSCRIBERS');
+const ROUNDS = setting('BENCH_ROUNDS');
 /** Changes sent first and left out of the figures (the gateway's first fan-out runs cold code). */
-const WARMUP_ROUNDS = Number(process.env.BENCH_WARMUP_ROUNDS ?? 1);
+const WARMUP_ROUNDS = setting('BENCH_WARMUP_ROUNDS');
 
 interface Health {
   subscriptions: { clients: number; upstreamSources: number };

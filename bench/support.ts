@@ -5,7 +5,7 @@
  * on what else runs; the CPU time the graph and its Postgres backends spend per checkout does not
  * (much), so runs report both.
  */
-import { generateKeyEnv, recreateDatabase, REPO_ROOT } from '@marketplace/runtime';
+import { generateKeyEnv, recreateDatabase, REPO_ROOT, setting } from '@marketplace/runtime';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -14,8 +14,8 @@ import postgres from 'postgres';
 import { op } from '../scripts/contract';
 import { Pool } from 'undici';
 
-export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ecommerce_bench';
-const BASE_PORT = Number(process.env.BENCH_BASE_PORT ?? 4400);
+export const BENCH_DATABASE_URL = setting('BENCH_DATABASE_URL');
+const BASE_PORT = setting('BENCH_BASE_PORT');
 
 export interface RunningGraph {
   url: string;

@@ -1,10 +1,10 @@
 import { parse, print, type OperationDefinitionNode } from 'graphql';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '@marketplace/runtime';
+import { REPO_ROOT, setting } from '@marketplace/runtime';
 
 /** The client contract lives beside the project: ../shared/contract. */
-export const CONTRACT_DIR = process.env.CONTRACT_DIR ?? join(REPO_ROOT, '..', 'shared', 'contract');
+export const CONTRACT_DIR = setting('CONTRACT_DIR') ?? join(REPO_ROOT, '..', 'shared', 'contract');
 
 export interface ContractOperation {
   file: string;

@@ -1,5 +1,5 @@
 /** Applies every subgraph's migrations to `url` (each in its own Postgres schema). */
-import { ensureDatabaseExists, migrateSubgraph, REPO_ROOT, SUBGRAPHS } from '@marketplace/runtime';
+import { ensureDatabaseExists, migrateSubgraph, REPO_ROOT, SUBGRAPHS, validateSettingsOrExit } from '@marketplace/runtime';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -13,6 +13,7 @@ export async function migrateAll(url?: string): Promise<void> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  validateSettingsOrExit();
   await migrateAll();
   console.log('migrated');
 }

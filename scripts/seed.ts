@@ -8,7 +8,7 @@
  * and skips them; stock is set to absolute values.
  */
 import { faker } from '@faker-js/faker';
-import { config, ensureDevKeys } from '@marketplace/runtime';
+import { ensureDevKeys, isProduction, setting, validateSettingsOrExit } from '@marketplace/runtime';
 import { op } from './contract';
 import { migrateAll } from './migrate';
 import { startStack, type Stack } from './stack';
@@ -66,8 +66,8 @@ async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise
 
 export async function seed(stack: Stack, opts: { products?: number } = {}): Promise<{ products: number; created: number }> {
   faker.seed(20261123);
-  const adminEmail = process.env.ADMIN_EMAIL ?? 'admin@marketplace.local';
-  const adminPassword = process.env.ADMIN_PASSWORD ?? 'admin-password';
+  const adminEmail = setting('ADMIN_EMAIL') ?? 'admin@marketplace.local';
+  const adminPassword = setting('ADMIN_PASSWORD') ?? 'admin-password';
   const admin = await must(stack, 'Login', { email: adminEmail, password: adminPassword });
   const adminToken: string = admin.login.accessToken;
   if (!adminToken) throw new Error('cannot sign in as the operator (ADMIN_EMAIL / ADMIN_PASSWORD)');
@@ -143,7 +143,7 @@ export async function seed(stack: Stack, opts: { products?: number } = {}): Prom
   }
 
   // Products: deterministic from the faker seed, so a second run proposes the same SKUs.
-  const plans = Array.from({ length: opts.products ?? Number(process.env.SEED_PRODUCTS ?? 1000) }, (_, n) => {
+  const plans = Array.from({ length: opts.products ?? setting('SEED_PRODUCTS') }, (_, n) => {
     const category = faker.helpers.arrayElement(leaves);
     const sellerIndex = n % sellerTokens.length;
     const colours = faker.helpers.arrayElements(['Black', 'White', 'Red', 'Blue', 'Green', 'Grey'], { min: 1, max: 3 });
@@ -190,7 +190,8 @@ export async function seed(stack: Stack, opts: { products?: number } = {}): Prom
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  if (!config.isProduction) await ensureDevKeys();
+  validateSettingsOrExit();
+  if (!isProduction()) await ensureDevKeys();
   await migrateAll();
   const { ensureOperator } = await import('../subgraphs/users/src/index');
   await ensureOperator();

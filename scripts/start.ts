@@ -3,18 +3,20 @@
  * operator account, then runs the six subgraphs and the gateway as processes of their own. One
  * process dying stops them all (a supervisor such as systemd or Kubernetes restarts the set).
  */
-import { config, ensureDevKeys, logger, REPO_ROOT, SUBGRAPHS, subgraphPort } from '@marketplace/runtime';
+import { ensureDevKeys, isProduction, logger, REPO_ROOT, setting, subgraphPort, SUBGRAPHS, validateSettingsOrExit } from '@marketplace/runtime';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { migrateAll } from './migrate';
 
-if (!config.isProduction) await ensureDevKeys();
+validateSettingsOrExit();
+if (!isProduction()) await ensureDevKeys();
 await migrateAll();
 const { ensureOperator } = await import('../subgraphs/users/src/index');
 await ensureOperator();
 
 // CPU_PROFILE_DIR: every process writes a V8 CPU profile there when it stops (for benchmarks).
-const profiling = process.env.CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROFILE_DIR}`] : [];
+const profileDir = setting('CPU_PROFILE_DIR');
+const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
 const children: ChildProcess[] = [];
 let stopping = false;
 

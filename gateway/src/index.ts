@@ -4,7 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { formatError, listen, logger, REPO_ROOT, type RunningServer, type SubgraphName } from '@marketplace/runtime';
+import { formatError, listen, logger, REPO_ROOT, type RunningServer, setting, type SubgraphName } from '@marketplace/runtime';
 import express from 'express';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -78,7 +78,7 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Gatewa
     expressMiddleware(apollo, { context: ({ req }) => createGatewayContext(req.header('authorization')) }),
   );
 
-  const port = await listen(httpServer, opts.port ?? Number(process.env.PORT ?? 4000));
+  const port = await listen(httpServer, opts.port ?? setting('PORT'));
   logger.info({ port }, 'gateway listening');
   return {
     port,

@@ -1,5 +1,6 @@
-import { stopOnSignals } from '@marketplace/runtime';
+import { stopOnSignals, validateSettingsOrExit } from '@marketplace/runtime';
 import { startGateway } from './index';
 
 process.env.SERVICE_NAME ??= 'gateway';
+validateSettingsOrExit();
 stopOnSignals(await startGateway(), 'gateway');

@@ -1,7 +1,7 @@
 import postgres from 'postgres';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
-import { config } from './config';
+import { setting } from './settings';
 
 /** Statements sent to Postgres by this process; tests read it to prove a query's SQL count is flat. */
 export const sqlStatements = { count: 0 };
@@ -22,8 +22,8 @@ export function createDatabase<TSchema extends Record<string, unknown>>(
     countStatements?: boolean;
   } = {},
 ): Database<TSchema> {
-  const sql = postgres(opts.url ?? config.databaseUrl, {
-    max: opts.max ?? Number(process.env.DB_POOL_SIZE ?? 10),
+  const sql = postgres(opts.url ?? setting('DATABASE_URL'), {
+    max: opts.max ?? setting('DB_POOL_SIZE'),
     onnotice: () => {},
     debug:
       opts.countStatements === false
@@ -78,7 +78,7 @@ function preparingStatements(sql: postgres.Sql | postgres.TransactionSql): postg
 }
 
 /** Creates the database named in `url` when it does not exist yet. */
-export async function ensureDatabaseExists(url: string = config.databaseUrl): Promise<void> {
+export async function ensureDatabaseExists(url: string = setting('DATABASE_URL')): Promise<void> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.slice(1));
   const admin = new URL(url);
@@ -119,7 +119,7 @@ export async function migrateSubgraph(opts: {
   migrationsFolder: string;
   url?: string;
 }): Promise<void> {
-  const sql = postgres(opts.url ?? config.databaseUrl, { max: 1, onnotice: () => {} });
+  const sql = postgres(opts.url ?? setting('DATABASE_URL'), { max: 1, onnotice: () => {} });
   const lockKey = `migrate:${opts.schemaName}`;
   try {
     await sql`select pg_advisory_lock(hashtext(${lockKey}))`;

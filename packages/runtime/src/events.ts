@@ -12,7 +12,7 @@ import { sql as drizzleSql, type SQLWrapper } from 'drizzle-orm';
 import { bigserial, getTableConfig, jsonb, text, timestamp, type PgSchema } from 'drizzle-orm/pg-core';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import { config } from './config';
+import { setting } from './settings';
 import type { Redis } from 'ioredis';
 import { createRedis } from './redis';
 import { logger } from './logger';
@@ -106,7 +106,7 @@ export interface Relay {
  */
 export function startOutboxRelay(opts: { schemaName: string; url?: string; redis?: Redis; pollMs?: number }): Relay {
   const { schemaName } = opts;
-  const sql = postgres(opts.url ?? config.databaseUrl, { max: 2, onnotice: () => {} });
+  const sql = postgres(opts.url ?? setting('DATABASE_URL'), { max: 2, onnotice: () => {} });
   const redis = opts.redis ?? createRedis();
   const log = logger.child({ relay: schemaName });
   const lockKey = `outbox-relay:${schemaName}`;

@@ -1,7 +1,7 @@
 import { SignJWT, jwtVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { ALGORITHM, getKey } from './keys';
-import { config } from './config';
+import { setting } from './settings';
 
 /** The `Role` and `Scope` enums of the schema, for code and for the tables that store them. */
 export const ROLES = ['CUSTOMER', 'SELLER', 'ADMIN'] as const;
@@ -74,7 +74,7 @@ export interface AccessTokenClaims {
 
 /** Issues a short-lived access token (users subgraph). */
 export async function signAccessToken(claims: AccessTokenClaims): Promise<{ token: string; expiresAt: Date }> {
-  const expiresAt = new Date(Date.now() + config.accessTokenTtlSeconds * 1000);
+  const expiresAt = new Date(Date.now() + setting('ACCESS_TOKEN_TTL_SECONDS') * 1000);
   const token = await new SignJWT({ roles: claims.roles, sellerId: claims.sellerId })
     .setProtectedHeader({ alg: ALGORITHM, typ: 'at+jwt' })
     .setIssuer(ISSUER)

@@ -1,5 +1,5 @@
 export * from './auth';
-export * from './config';
+export * from './settings';
 export * from './db';
 export * from './errors';
 export * from './identity';

@@ -1,3 +1,4 @@
+import { setting } from './settings';
 import type { Express, Request, Response } from 'express';
 import { Agent, request } from 'undici';
 import { IDENTITY_HEADER, signIdentityAssertion, verifyIdentityAssertion } from './identity';
@@ -47,7 +48,7 @@ export function mountInternalRoutes<S extends keyof InternalApi>(app: HttpApp, h
 let cachedAssertion: { token: string; service: string; expires: number } | null = null;
 
 async function serviceAssertion(): Promise<string> {
-  const service = process.env.SERVICE_NAME ?? 'service';
+  const service = setting('SERVICE_NAME');
   if (cachedAssertion && cachedAssertion.service === service && cachedAssertion.expires > Date.now()) {
     return cachedAssertion.token;
   }

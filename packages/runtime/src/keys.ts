@@ -1,7 +1,7 @@
 import { exportJWK, generateKeyPair, importJWK, type JWK, type CryptoKey } from 'jose';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { config } from './config';
+import { isProduction, setting } from './settings';
 import { REPO_ROOT } from './subgraphs';
 
 /**
@@ -18,13 +18,14 @@ interface KeyFile {
   accessToken: { privateJwk: JWK; publicJwk: JWK };
   internal: { privateJwk: JWK; publicJwk: JWK };
 }
-const ENV: Record<PairName, { priv: string; pub: string }> = {
+type KeySetting = 'ACCESS_TOKEN_PRIVATE_JWK' | 'ACCESS_TOKEN_PUBLIC_JWK' | 'INTERNAL_PRIVATE_JWK' | 'INTERNAL_PUBLIC_JWK';
+const ENV: Record<PairName, { priv: KeySetting; pub: KeySetting }> = {
   accessToken: { priv: 'ACCESS_TOKEN_PRIVATE_JWK', pub: 'ACCESS_TOKEN_PUBLIC_JWK' },
   internal: { priv: 'INTERNAL_PRIVATE_JWK', pub: 'INTERNAL_PUBLIC_JWK' },
 };
 export const ALGORITHM = 'EdDSA';
 
-const keysFile = () => process.env.KEYS_FILE ?? join(REPO_ROOT, '.dev-keys.json');
+const keysFile = () => setting('KEYS_FILE') ?? join(REPO_ROOT, '.dev-keys.json');
 
 async function newPair() {
   const { privateKey, publicKey } = await generateKeyPair(ALGORITHM, { crv: 'Ed25519', extractable: true });
@@ -55,9 +56,9 @@ export async function generateKeyEnv(): Promise<Record<string, string>> {
 const cache = new Map<string, Promise<CryptoKey>>();
 
 function jwkFor(name: PairName, part: 'private' | 'public'): JWK {
-  const fromEnv = process.env[part === 'private' ? ENV[name].priv : ENV[name].pub];
+  const fromEnv = setting(part === 'private' ? ENV[name].priv : ENV[name].pub);
   if (fromEnv) return JSON.parse(fromEnv) as JWK;
-  if (config.isProduction) throw new Error(`${ENV[name][part === 'private' ? 'priv' : 'pub']} is not set`);
+  if (isProduction()) throw new Error(`${ENV[name][part === 'private' ? 'priv' : 'pub']} is not set`);
   const file = keysFile();
   if (!existsSync(file)) throw new Error(`No keys: set ${ENV[name].pub} or run \`pnpm start\` once to create ${file}`);
   const keys = JSON.parse(readFileSync(file, 'utf8')) as KeyFile;

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { config } from './config';
+import { setting } from './settings';
 
-export const logger = pino({ level: config.logLevel, base: { service: process.env.SERVICE_NAME } });
+export const logger = pino({ level: setting('LOG_LEVEL'), base: { service: setting('SERVICE_NAME') } });
 export type Logger = typeof logger;

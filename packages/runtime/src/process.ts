@@ -1,4 +1,5 @@
 import { logger } from './logger';
+import { validateSettingsOrExit } from './settings';
 import { startSubgraph, type BaseContext, type RunningServer, type SubgraphDefinition } from './server';
 
 /** Stops `server` on SIGINT/SIGTERM, letting requests in flight finish. */
@@ -21,6 +22,8 @@ export async function runSubgraphProcess<TContext extends BaseContext>(
   migrate: () => Promise<void>,
 ): Promise<void> {
   process.env.SERVICE_NAME ??= def.name;
+  // Users signs access tokens, so only it needs their private key.
+  validateSettingsOrExit(def.name === 'users' ? ['ACCESS_TOKEN_PRIVATE_JWK'] : []);
   await migrate();
   stopOnSignals(await startSubgraph(def), def.name);
 }

@@ -1,15 +1,15 @@
 import { Redis } from 'ioredis';
-import { config } from './config';
+import { setting } from './settings';
 
 /**
  * A Redis connection that reconnects forever; commands wait for it instead of failing at once.
  * Named after the process (`CLIENT LIST` shows who holds what).
  */
-export function createRedis(url: string = config.redisUrl): Redis {
+export function createRedis(url: string = setting('REDIS_URL')): Redis {
   return new Redis(url, {
     maxRetriesPerRequest: 3,
     enableAutoPipelining: true,
-    connectionName: `${process.env.SERVICE_NAME ?? 'marketplace'}-${process.pid}`,
+    connectionName: `${setting('SERVICE_NAME')}-${process.pid}`,
   });
 }
 

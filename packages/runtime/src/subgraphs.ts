@@ -1,18 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setting, SUBGRAPH_NAMES } from './settings';
 
 /** The six subgraphs, with the port each listens on unless configured otherwise. */
-export const SUBGRAPHS = [
-  { name: 'users', port: 4001 },
-  { name: 'products', port: 4002 },
-  { name: 'inventory', port: 4003 },
-  { name: 'orders', port: 4004 },
-  { name: 'payments', port: 4005 },
-  { name: 'reviews', port: 4006 },
-] as const;
+export const SUBGRAPHS = SUBGRAPH_NAMES.map((name, index) => ({ name, port: 4001 + index }));
 
-export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -23,13 +17,12 @@ export function subgraphSdl(name: SubgraphName): string {
   return `${common}\n${own}`;
 }
 
-/** Where a subgraph listens: `<NAME>_PORT`, else its default port. */
+/** Where a subgraph listens: `<NAME>_PORT`. */
 export function subgraphPort(name: SubgraphName): number {
-  const fromEnv = process.env[`${name.toUpperCase()}_PORT`];
-  return fromEnv ? Number(fromEnv) : SUBGRAPHS.find((s) => s.name === name)!.port;
+  return setting(`${name.toUpperCase() as Uppercase<SubgraphName>}_PORT`);
 }
 
 /** Where to reach a subgraph: `<NAME>_URL` (base URL, no path), else localhost on its port. */
 export function subgraphBaseUrl(name: SubgraphName): string {
-  return process.env[`${name.toUpperCase()}_URL`] ?? `http://127.0.0.1:${subgraphPort(name)}`;
+  return setting(`${name.toUpperCase() as Uppercase<SubgraphName>}_URL`) ?? `http://127.0.0.1:${subgraphPort(name)}`;
 }

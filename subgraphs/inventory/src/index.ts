@@ -1,11 +1,11 @@
-import { defineSubgraph, startOutboxRelay } from '@marketplace/runtime';
+import { defineSubgraph, setting, startOutboxRelay } from '@marketplace/runtime';
 import { createContext } from './context';
 import { database } from './db/client';
 import { mountInternal } from './internal';
 import { startReservationSweeper } from './reservations';
 import { resolvers } from './resolvers';
 
-const SWEEP_INTERVAL_MS = Number(process.env.RESERVATION_SWEEP_INTERVAL_MS ?? 5000);
+const SWEEP_INTERVAL_MS = setting('RESERVATION_SWEEP_INTERVAL_MS');
 
 export const { definition: inventory, migrate } = defineSubgraph({
   name: 'inventory',

@@ -4,7 +4,7 @@
  * payment row for its duration (provider call included, bounded by the breaker's timeout), so
  * retries and concurrent calls for one order happen one after the other and apply once.
  */
-import { recordEvents, userError, type AuthorizationOutcome } from '@marketplace/runtime';
+import { type AuthorizationOutcome, recordEvents, setting, userError } from '@marketplace/runtime';
 import type { UserError } from './__generated__/resolvers-types';
 import { eq, getTableColumns, sql } from 'drizzle-orm';
 import { db, type Db } from './db/client';
@@ -15,9 +15,9 @@ type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** Simple fraud rules: refuse absurd amounts and bursts of orders from one customer. */
 const FRAUD_RULES = {
-  maxAmount: Number(process.env.FRAUD_MAX_AMOUNT ?? 5_000_000),
+  maxAmount: setting('FRAUD_MAX_AMOUNT'),
   velocityWindowMs: 10 * 60 * 1000,
-  maxAuthorizationsInWindow: Number(process.env.FRAUD_MAX_ORDERS_PER_10_MIN ?? 20),
+  maxAuthorizationsInWindow: setting('FRAUD_MAX_ORDERS_PER_10_MIN'),
 };
 
 export class InvalidPaymentState extends Error {}

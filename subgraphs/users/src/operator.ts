@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { config, InputCheck, logger } from '@marketplace/runtime';
+import { InputCheck, isProduction, logger, setting } from '@marketplace/runtime';
 import type { UserErrorCode } from './__generated__/resolvers-types';
 import { checkCredentials } from './accounts';
 import { db } from './db/client';
@@ -10,9 +10,10 @@ const DEVELOPMENT_EMAIL = 'admin@marketplace.local';
 const DEVELOPMENT_PASSWORD = 'admin-password';
 
 function operatorCredentials(): { email: string; password: string } {
-  const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = process.env;
+  const email = setting('ADMIN_EMAIL');
+  const password = setting('ADMIN_PASSWORD');
   if (email && password) return { email, password };
-  if (config.isProduction) throw new Error('ADMIN_EMAIL and ADMIN_PASSWORD must be set in production');
+  if (isProduction()) throw new Error('ADMIN_EMAIL and ADMIN_PASSWORD must be set in production');
   logger.warn({ email: email ?? DEVELOPMENT_EMAIL }, 'ADMIN_EMAIL/ADMIN_PASSWORD not set; using the development operator account');
   return { email: email ?? DEVELOPMENT_EMAIL, password: password ?? DEVELOPMENT_PASSWORD };
 }

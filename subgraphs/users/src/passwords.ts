@@ -1,4 +1,5 @@
 import { hash, verify, type Options } from '@node-rs/argon2';
+import { setting } from '@marketplace/runtime';
 import { randomSecret } from './secrets';
 
 export const PASSWORD_MIN_LENGTH = 8;
@@ -11,7 +12,7 @@ const PRODUCTION_COST: Options = { memoryCost: 19_456, timeCost: 2, parallelism:
 const TEST_COST: Options = { memoryCost: 1_024, timeCost: 1, parallelism: 1 };
 
 function cost(): Options {
-  return process.env.PASSWORD_HASH_COST === 'test' ? TEST_COST : PRODUCTION_COST;
+  return setting('PASSWORD_HASH_COST') === 'test' ? TEST_COST : PRODUCTION_COST;
 }
 
 export function hashPassword(password: string): Promise<string> {

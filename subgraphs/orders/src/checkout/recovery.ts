@@ -5,14 +5,14 @@
  * payment was already authorized is driven forward to CONFIRMED (every step is idempotent);
  * any other is compensated (stock released, nothing charged, order PAYMENT_FAILED).
  */
-import { callInternal, logger } from '@marketplace/runtime';
+import { callInternal, logger, setting } from '@marketplace/runtime';
 import { sql } from 'drizzle-orm';
 import { db } from '../db/client';
 import { checkouts, type CheckoutRow } from '../db/schema';
 import { abandonCheckout, runSaga } from './saga';
 
 export async function recoverStalledCheckouts(opts: { staleAfterMs?: number; maxAttempts?: number; limit?: number } = {}): Promise<number> {
-  const staleAfterMs = opts.staleAfterMs ?? Number(process.env.CHECKOUT_STALE_AFTER_MS ?? 30_000);
+  const staleAfterMs = opts.staleAfterMs ?? setting('CHECKOUT_STALE_AFTER_MS');
   const claimed = (await db.execute(sql`
     update ${checkouts} set updated_at = now(), attempts = attempts + 1
     where order_id in (
@@ -33,7 +33,7 @@ export async function recoverStalledCheckouts(opts: { staleAfterMs?: number; max
   return claimed.length;
 }
 
-export function startCheckoutRecovery(intervalMs = Number(process.env.CHECKOUT_RECOVERY_INTERVAL_MS ?? 10_000)) {
+export function startCheckoutRecovery(intervalMs = setting('CHECKOUT_RECOVERY_INTERVAL_MS')) {
   let running = Promise.resolve();
   const timer = setInterval(() => {
     running = running.then(() => recoverStalledCheckouts().then(() => undefined)).catch((err) => logger.warn({ err }, 'recovery failed'));

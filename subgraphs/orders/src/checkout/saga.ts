@@ -12,7 +12,7 @@
  * can run again after a crash without doing anything twice; `recovery.ts` does exactly that for
  * checkouts whose process died.
  */
-import { badUserInput, callInternal, eventsInStatement, isId, logger, uniqueViolation, type NewEvent, type ShippingAddress } from '@marketplace/runtime';
+import { badUserInput, callInternal, eventsInStatement, isId, logger, type NewEvent, setting, type ShippingAddress, uniqueViolation } from '@marketplace/runtime';
 import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { createHash, randomUUID } from 'node:crypto';
 import type { CheckoutInput, ShippingSpeed } from '../__generated__/resolvers-types';
@@ -60,7 +60,7 @@ const cartOf = (customerId: string) => sql<SagaRequest['cart']>`(
   where c.customer_id = ${customerId})`;
 
 /** How long a resent checkout waits for the run that holds its key before answering CHECKOUT_IN_PROGRESS. */
-const SETTLE_TIMEOUT_MS = Number(process.env.CHECKOUT_SETTLE_TIMEOUT_MS ?? 20_000);
+const SETTLE_TIMEOUT_MS = setting('CHECKOUT_SETTLE_TIMEOUT_MS');
 
 function requestHash(input: CheckoutInput): string {
   return createHash('sha256')
@@ -116,7 +116,7 @@ export async function runSaga(row: CheckoutRow, request?: SagaRequest): Promise<
   let confirmed: ConfirmedOrder | undefined;
   if (current.state === 'STARTED') current = await reserve(current, request);
   // Failpoint for the crash-recovery test: die the hard way between reservation and payment.
-  if (process.env.CHECKOUT_FAILPOINT === 'after-reserve' && current.state === 'RESERVED') process.kill(process.pid, 'SIGKILL');
+  if (setting('CHECKOUT_FAILPOINT') === 'after-reserve' && current.state === 'RESERVED') process.kill(process.pid, 'SIGKILL');
   if (current.state === 'RESERVED') ({ checkout: current, confirmed } = await payAndConfirm(current));
   return outcomeOf(current, confirmed);
 }

@@ -1,5 +1,5 @@
 import CircuitBreaker from 'opossum';
-import { logger } from '@marketplace/runtime';
+import { logger, setting } from '@marketplace/runtime';
 import { ProviderUnavailableError, type PaymentProvider } from './types';
 
 /**
@@ -15,7 +15,7 @@ export class ResilientProvider implements PaymentProvider {
     opts: { timeoutMs?: number; resetTimeoutMs?: number } = {},
   ) {
     this.breaker = new CircuitBreaker((call: () => Promise<unknown>) => call(), {
-      timeout: opts.timeoutMs ?? Number(process.env.PAYMENT_PROVIDER_TIMEOUT_MS ?? 3000),
+      timeout: opts.timeoutMs ?? setting('PAYMENT_PROVIDER_TIMEOUT_MS'),
       resetTimeout: opts.resetTimeoutMs ?? 10_000,
       errorThresholdPercentage: 50,
       volumeThreshold: 5,
