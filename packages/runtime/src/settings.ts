@@ -12,7 +12,18 @@
 import { z } from 'zod';
 
 /** Where a setting matters: the README groups them so. */
-export type SettingGroup = 'core' | 'subgraphs' | 'identity' | 'checkout' | 'payments' | 'tools';
+export type SettingGroup =
+  | 'core'
+  | 'subgraphs'
+  | 'identity'
+  | 'resilience'
+  | 'traffic'
+  | 'telemetry'
+  | 'checkout'
+  | 'payments'
+  | 'notifications'
+  | 'web'
+  | 'tools';
 
 interface Declaration<T> {
   schema: z.ZodType<T>;
@@ -142,6 +153,12 @@ export const SETTINGS = {
     group: 'identity',
   }),
 
+  // ---- resilience: deadlines, breakers, health (issue 11)
+
+  // ---- traffic control: cost, rate limits, trusted documents (issue 12)
+
+  // ---- telemetry: metrics, traces (issue 13)
+
   // ---- checkout
   CHECKOUT_SETTLE_TIMEOUT_MS: declare(positiveInt, {
     default: '20000',
@@ -189,6 +206,10 @@ export const SETTINGS = {
     doc: 'authorizations one customer may make in 10 minutes',
     group: 'payments',
   }),
+
+  // ---- notifications (issue 15)
+
+  // ---- web: the storefront client (issue 16)
 
   // ---- tools: seed, tests, benchmarks
   SEED_PRODUCTS: declare(positiveInt, { default: '1000', doc: '`pnpm seed`: products to create', group: 'tools' }),
@@ -321,8 +342,13 @@ export function renderSettingsTable(): string {
     core: 'Every process',
     subgraphs: 'Where the subgraphs are',
     identity: 'Identity and keys',
+    resilience: 'Deadlines, breakers and health',
+    traffic: 'Traffic control',
+    telemetry: 'Telemetry',
     checkout: 'Checkout and stock',
     payments: 'Payments',
+    notifications: 'Notifications',
+    web: 'Storefront client',
     tools: 'Seed, tests and benchmarks',
   };
   const rows = (group: SettingGroup) =>
@@ -333,6 +359,7 @@ export function renderSettingsTable(): string {
         return `| \`${name}\` | ${def} | ${d.doc} |`;
       });
   return (Object.keys(titles) as SettingGroup[])
+    .filter((group) => rows(group).length > 0)
     .map((group) => [`**${titles[group]}**`, '', '| variable | default | meaning |', '| --- | --- | --- |', ...rows(group)].join('\n'))
     .join('\n\n');
 }
