@@ -58,6 +58,7 @@ export type Money = {
   currencyCode: Scalars['String']['output'];
 };
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Create a warehouse (operators). */
@@ -69,17 +70,20 @@ export type Mutation = {
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationCreateWarehouseArgs = {
   input: CreateWarehouseInput;
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationSetLowStockThresholdArgs = {
   threshold: Scalars['Int']['input'];
   variantId: Scalars['ID']['input'];
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationSetStockArgs = {
   onHand: Scalars['Int']['input'];
   variantId: Scalars['ID']['input'];
@@ -95,20 +99,25 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** Something sold on the marketplace; bought as one of its variants. */
 export type Product = {
   __typename?: 'Product';
+  /** Opaque identifier. */
   id: Scalars['ID']['output'];
   /** Whether any variant has available stock. */
   inStock: Scalars['Boolean']['output'];
 };
 
+/** One purchasable version of a product, with its own SKU and price. */
 export type ProductVariant = {
   __typename?: 'ProductVariant';
+  /** Opaque identifier; what carts, stock and orders refer to. */
   id: Scalars['ID']['output'];
   /** Stock over all warehouses. */
   stock: VariantStock;
 };
 
+/** Entry points for reading the graph. A field for one object returns null when it does not exist or the caller may not see it. */
 export type Query = {
   __typename?: 'Query';
   /** Every warehouse, by code. Sellers need their ids to set stock. */
@@ -139,14 +148,17 @@ export type Scope =
   /** Create and change the store's products and variants. */
   | 'PRODUCTS_WRITE';
 
+/** A store on the marketplace, run by one user. Other subgraphs add its products, stock, orders and rating. */
 export type Seller = {
   __typename?: 'Seller';
+  /** Opaque identifier. */
   id: Scalars['ID']['output'];
   /** The store's variants at or below `threshold` available (each variant's own threshold when omitted), lowest first. */
   lowStock: Array<VariantStock>;
 };
 
 
+/** A store on the marketplace, run by one user. Other subgraphs add its products, stock, orders and rating. */
 export type SellerLowStockArgs = {
   threshold?: InputMaybe<Scalars['Int']['input']>;
 };

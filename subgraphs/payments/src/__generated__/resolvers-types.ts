@@ -42,6 +42,7 @@ export type Money = {
   currencyCode: Scalars['String']['output'];
 };
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Refund part or all of a captured payment (operators). Never more than captured minus refunded. */
@@ -49,14 +50,17 @@ export type Mutation = {
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationRefundPaymentArgs = {
   amount: Scalars['Int']['input'];
   paymentId: Scalars['ID']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A purchase. Lines keep the price, title and seller they were bought at. */
 export type Order = {
   __typename?: 'Order';
+  /** Opaque identifier. */
   id: Scalars['ID']['output'];
   /** The order's payment; null before checkout reached payment. */
   payment: Maybe<Payment>;

@@ -40,6 +40,7 @@ export type Money = {
   currencyCode: Scalars['String']['output'];
 };
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Mark someone else's review helpful (once per customer). */
@@ -51,17 +52,20 @@ export type Mutation = {
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationMarkReviewHelpfulArgs = {
   reviewId: Scalars['ID']['input'];
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationModerateReviewArgs = {
   decision: ModerationDecision;
   reviewId: Scalars['ID']['input'];
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationWriteReviewArgs = {
   input: WriteReviewInput;
 };
@@ -75,8 +79,10 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** Something sold on the marketplace; bought as one of its variants. */
 export type Product = {
   __typename?: 'Product';
+  /** Opaque identifier. */
   id: Scalars['ID']['output'];
   /** Published reviews only. */
   rating: RatingSummary;
@@ -85,12 +91,14 @@ export type Product = {
 };
 
 
+/** Something sold on the marketplace; bought as one of its variants. */
 export type ProductReviewsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   sort?: InputMaybe<ReviewSort>;
 };
 
+/** Entry points for reading the graph. A field for one object returns null when it does not exist or the caller may not see it. */
 export type Query = {
   __typename?: 'Query';
   /** Reviews waiting for an operator's decision, oldest first (operators). */
@@ -98,6 +106,7 @@ export type Query = {
 };
 
 
+/** Entry points for reading the graph. A field for one object returns null when it does not exist or the caller may not see it. */
 export type QueryReviewsAwaitingModerationArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -221,15 +230,19 @@ export type Scope =
   /** Create and change the store's products and variants. */
   | 'PRODUCTS_WRITE';
 
+/** A store on the marketplace, run by one user. Other subgraphs add its products, stock, orders and rating. */
 export type Seller = {
   __typename?: 'Seller';
+  /** Opaque identifier. */
   id: Scalars['ID']['output'];
   /** Over the published reviews of all the store's products. */
   rating: RatingSummary;
 };
 
+/** A person with an account. Name is public; everything else only to the user and operators. */
 export type User = {
   __typename?: 'User';
+  /** Opaque identifier. */
   id: Scalars['ID']['output'];
 };
 

@@ -254,8 +254,10 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** Something sold on the marketplace; bought as one of its variants. */
 export type Product = {
   __typename?: 'Product';
+  /** Opaque identifier. */
   id: Scalars['ID']['output'];
 };
 
