@@ -69,7 +69,7 @@ export type Order = {
 /** Relay-style pagination state of a connection. */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** Opaque cursor of the last edge; pass it as `after` for the next page. */
+  /** Opaque cursor of the last edge; pass it as `after` for the next page. Null when the page is empty. */
   endCursor: Maybe<Scalars['String']['output']>;
   /** Whether more items follow `endCursor`. */
   hasNextPage: Scalars['Boolean']['output'];
@@ -82,7 +82,7 @@ export type Payment = {
   amount: Money;
   /** Amount taken from the card so far. */
   capturedAmount: Money;
-  /** Only brand and last four digits are ever stored. */
+  /** The card paid with (only its brand and last four digits are ever stored); null until the provider reported one. */
   card: Maybe<Card>;
   /** When checkout started the payment. */
   createdAt: Scalars['DateTime']['output'];
