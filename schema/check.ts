@@ -20,4 +20,14 @@ for (const change of check.changes) console.log(`${change.criticality.level.padE
 if (check.changes.length === 0) console.log('The API schema is the released one.');
 const failures = checkFailures(check);
 for (const failure of failures) console.error(`FAIL ${failure}`);
+if (check.unannounced.length > 0) {
+  // A starting point for the announcement: one bullet per kind of change, every coordinate named.
+  const byKind = new Map<string, typeof check.unannounced>();
+  for (const change of check.unannounced) byKind.set(change.type, [...(byKind.get(change.type) ?? []), change]);
+  console.error('\nTo announce them, complete and add under "## [Unreleased]" in CHANGELOG.md:\n');
+  for (const [kind, changes] of byKind) {
+    console.error(`- **Breaking** ${kind.toLowerCase().replaceAll('_', ' ')}: ${changes.map((c) => `\`${coordinateOf(c)}\``).join(', ')}.`);
+    console.error('  Reason: …\n  Migration: …');
+  }
+}
 process.exit(failures.length > 0 ? 1 : 0);
