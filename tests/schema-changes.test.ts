@@ -41,6 +41,28 @@ describe('the graph against its released schema', () => {
   });
 });
 
+describe('CHANGELOG.md', () => {
+  const changelog = readFileSync(CHANGELOG_PATH, 'utf8');
+  const headings = [...changelog.matchAll(/^## \[([^\]]+)\](?: - (\d{4}-\d{2}-\d{2}))?$/gm)].map((m) => ({ version: m[1]!, date: m[2] }));
+
+  it('keeps a changelog: Unreleased first, then released versions, newest first, each dated', () => {
+    expect(headings[0]).toEqual({ version: 'Unreleased', date: undefined });
+    const released = headings.slice(1);
+    expect(released.length).toBeGreaterThan(0);
+    for (const { version, date } of released) {
+      expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(date, `${version} has a date`).toBeDefined();
+    }
+    const order = (v: string) => v.split('.').map(Number).reduce((sum, part) => sum * 1000 + part, 0);
+    expect(released.map((r) => r.version)).toEqual([...released.map((r) => r.version)].sort((a, b) => order(b) - order(a)));
+    expect(released.map((r) => r.date)).toEqual([...released.map((r) => r.date)].sort().reverse());
+  });
+
+  it('has no malformed Breaking bullet in its Unreleased entry', () => {
+    expect(parseUnreleased(changelog).problems).toEqual([]);
+  });
+});
+
 describe('the breaking-change check', () => {
   const removed = changed('  """The product\'s stock-keeping unit."""\n  sku: String @deprecated(reason: "Use `variants { sku }`: every variant has its own.")\n', '');
   const argumentRequired = changed('first: Int\n', 'first: Int!\n');
