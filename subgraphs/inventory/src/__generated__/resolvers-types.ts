@@ -104,8 +104,8 @@ export type Product = {
   __typename?: 'Product';
   /** Opaque identifier. */
   id: Scalars['ID']['output'];
-  /** Whether any variant has available stock. */
-  inStock: Scalars['Boolean']['output'];
+  /** Whether any variant has available stock. Null only when the inventory service cannot answer (an error with code `SERVICE_UNAVAILABLE` at this path says so); the rest of the answer is unaffected. */
+  inStock: Maybe<Scalars['Boolean']['output']>;
 };
 
 /** One purchasable version of a product, with its own SKU and price. */
@@ -113,8 +113,8 @@ export type ProductVariant = {
   __typename?: 'ProductVariant';
   /** Opaque identifier; what carts, stock and orders refer to. */
   id: Scalars['ID']['output'];
-  /** Stock over all warehouses. */
-  stock: VariantStock;
+  /** Stock over all warehouses. Null only when the inventory service cannot answer (an error with code `SERVICE_UNAVAILABLE` at this path says so); the rest of the answer is unaffected. */
+  stock: Maybe<VariantStock>;
 };
 
 /** Entry points for reading the graph. A field for one object returns null when it does not exist or the caller may not see it. */
@@ -153,8 +153,8 @@ export type Seller = {
   __typename?: 'Seller';
   /** Opaque identifier. */
   id: Scalars['ID']['output'];
-  /** The store's variants at or below `threshold` available (each variant's own threshold when omitted), lowest first. */
-  lowStock: Array<VariantStock>;
+  /** The store's variants at or below `threshold` available (each variant's own threshold when omitted), lowest first. Null only when the inventory service cannot answer (an error with code `SERVICE_UNAVAILABLE` at this path says so); the rest of the answer is unaffected. */
+  lowStock: Maybe<Array<VariantStock>>;
 };
 
 
@@ -536,13 +536,13 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 export type ProductResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  inStock?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  inStock?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
 }>;
 
 export type ProductVariantResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProductVariant'] = ResolversParentTypes['ProductVariant'], FederationReferenceType extends FederationReferenceTypes['ProductVariant'] = FederationReferenceTypes['ProductVariant']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ProductVariant']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  stock?: Resolver<ResolversTypes['VariantStock'], ParentType, ContextType>;
+  stock?: Resolver<Maybe<ResolversTypes['VariantStock']>, ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -552,7 +552,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
 export type SellerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Seller'] = ResolversParentTypes['Seller'], FederationReferenceType extends FederationReferenceTypes['Seller'] = FederationReferenceTypes['Seller']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Seller']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  lowStock?: Resolver<Array<ResolversTypes['VariantStock']>, ParentType, ContextType, Partial<SellerLowStockArgs>>;
+  lowStock?: Resolver<Maybe<Array<ResolversTypes['VariantStock']>>, ParentType, ContextType, Partial<SellerLowStockArgs>>;
 }>;
 
 export type SetStockPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SetStockPayload'] = ResolversParentTypes['SetStockPayload']> = ResolversObject<{

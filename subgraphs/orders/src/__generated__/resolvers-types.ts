@@ -331,8 +331,8 @@ export type PageInfo = {
 /** Something sold on the marketplace; bought as one of its variants. */
 export type Product = {
   __typename?: 'Product';
-  /** Active products most often bought in the same orders as this one. */
-  frequentlyBoughtTogether: Array<Product>;
+  /** Active products most often bought in the same orders as this one. Null only when the orders service cannot answer (an error with code `SERVICE_UNAVAILABLE` at this path says so); the rest of the answer is unaffected. */
+  frequentlyBoughtTogether: Maybe<Array<Product>>;
   /** Opaque identifier. */
   id: Scalars['ID']['output'];
 };
@@ -441,10 +441,10 @@ export type Seller = {
   __typename?: 'Seller';
   /** Opaque identifier. */
   id: Scalars['ID']['output'];
-  /** Orders with at least one of the store's lines, newest first, showing only its lines. */
-  orders: OrderConnection;
-  /** Sum of the store's confirmed, unreturned, uncancelled line totals. */
-  revenue: Money;
+  /** Orders with at least one of the store's lines, newest first, showing only its lines. Null only when the orders service cannot answer (an error with code `SERVICE_UNAVAILABLE` at this path says so); the rest of the answer is unaffected. */
+  orders: Maybe<OrderConnection>;
+  /** Sum of the store's confirmed, unreturned, uncancelled line totals. Null only when the orders service cannot answer (an error with code `SERVICE_UNAVAILABLE` at this path says so); the rest of the answer is unaffected. */
+  revenue: Maybe<Money>;
 };
 
 
@@ -561,12 +561,12 @@ export type SubscriptionOrderUpdatedArgs = {
 /** A person with an account. Name is public; everything else only to the user and operators. */
 export type User = {
   __typename?: 'User';
-  /** The user's cart (self only); empty until something is added. */
-  cart: Cart;
+  /** The user's cart (self only); empty until something is added. Null only when the orders service cannot answer (an error with code `SERVICE_UNAVAILABLE` at this path says so); the rest of the answer is unaffected. */
+  cart: Maybe<Cart>;
   /** Opaque identifier. */
   id: Scalars['ID']['output'];
-  /** The user's orders, newest first (self and operators). */
-  orders: OrderConnection;
+  /** The user's orders, newest first (self and operators). Null only when the orders service cannot answer (an error with code `SERVICE_UNAVAILABLE` at this path says so); the rest of the answer is unaffected. */
+  orders: Maybe<OrderConnection>;
 };
 
 
@@ -975,7 +975,7 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 
 export type ProductResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  frequentlyBoughtTogether?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<ProductFrequentlyBoughtTogetherArgs, 'first'>>;
+  frequentlyBoughtTogether?: Resolver<Maybe<Array<ResolversTypes['Product']>>, ParentType, ContextType, RequireFields<ProductFrequentlyBoughtTogetherArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
@@ -1007,8 +1007,8 @@ export type ReturnRequestPayloadResolvers<ContextType = Context, ParentType exte
 export type SellerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Seller'] = ResolversParentTypes['Seller'], FederationReferenceType extends FederationReferenceTypes['Seller'] = FederationReferenceTypes['Seller']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Seller']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<SellerOrdersArgs, 'first'>>;
-  revenue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<SellerOrdersArgs, 'first'>>;
+  revenue?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
 }>;
 
 export type ShipmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Shipment'] = ResolversParentTypes['Shipment']> = ResolversObject<{
@@ -1050,9 +1050,9 @@ export type SubscriptionResolvers<ContextType = Context, ParentType extends Reso
 
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  cart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
+  cart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<UserOrdersArgs, 'first'>>;
+  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<UserOrdersArgs, 'first'>>;
 }>;
 
 export type UserErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{

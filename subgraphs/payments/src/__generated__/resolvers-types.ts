@@ -62,7 +62,7 @@ export type Order = {
   __typename?: 'Order';
   /** Opaque identifier. */
   id: Scalars['ID']['output'];
-  /** The order's payment; null before checkout reached payment. */
+  /** The order's payment; null before checkout reached payment, and when the payments service cannot answer (an error with code `SERVICE_UNAVAILABLE` at this path says so). */
   payment: Maybe<Payment>;
 };
 

@@ -181,12 +181,12 @@ export type Product = {
   id: Scalars['ID']['output'];
   /** Image URLs, main image first. */
   images: Array<Scalars['String']['output']>;
-  /** Whether any variant has available stock. */
-  inStock: Scalars['Boolean']['output'];
+  /** Whether any variant has available stock. Null only when the inventory service cannot answer (an error with code `SERVICE_UNAVAILABLE` at this path says so); the rest of the answer is unaffected. */
+  inStock: Maybe<Scalars['Boolean']['output']>;
   /** Lowest price among the variants. */
   price: Money;
-  /** Published reviews only. */
-  rating: RatingSummary;
+  /** Published reviews only. Null only when the reviews service cannot answer (an error with code `SERVICE_UNAVAILABLE` at this path says so); the rest of the answer is unaffected. */
+  rating: Maybe<RatingSummary>;
   /** The store selling it. */
   seller: Seller;
   /** Lifecycle state; only ACTIVE products are listed to shoppers and can be bought. */
@@ -395,10 +395,10 @@ export type Seller = {
   __typename?: 'Seller';
   /** Opaque identifier. */
   id: Scalars['ID']['output'];
-  /** Number of products: every status for the store itself and operators, active ones for others. */
-  productCount: Scalars['Int']['output'];
-  /** The store's products, newest first: every status for the store itself and operators, active ones for others. */
-  products: ProductConnection;
+  /** Number of products: every status for the store itself and operators, active ones for others. Null only when the products service cannot answer (an error with code `SERVICE_UNAVAILABLE` at this path says so); the rest of the answer is unaffected. */
+  productCount: Maybe<Scalars['Int']['output']>;
+  /** The store's products, newest first: every status for the store itself and operators, active ones for others. Null only when the products service cannot answer (an error with code `SERVICE_UNAVAILABLE` at this path says so); the rest of the answer is unaffected. */
+  products: Maybe<ProductConnection>;
   /** Public name of the store. */
   storeName: Scalars['String']['output'];
 };
@@ -795,9 +795,9 @@ export type ProductResolvers<ContextType = Context, ParentType extends Resolvers
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   images?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
-  inStock?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  inStock?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   price?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
-  rating?: Resolver<ResolversTypes['RatingSummary'], ParentType, ContextType>;
+  rating?: Resolver<Maybe<ResolversTypes['RatingSummary']>, ParentType, ContextType>;
   seller?: Resolver<ResolversTypes['Seller'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ProductStatus'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -849,8 +849,8 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
 export type SellerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Seller'] = ResolversParentTypes['Seller'], FederationReferenceType extends FederationReferenceTypes['Seller'] = FederationReferenceTypes['Seller']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Seller']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  productCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<SellerProductsArgs, 'first'>>;
+  productCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  products?: Resolver<Maybe<ResolversTypes['ProductConnection']>, ParentType, ContextType, RequireFields<SellerProductsArgs, 'first'>>;
 }>;
 
 export type UserErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{

@@ -84,10 +84,10 @@ export type Product = {
   __typename?: 'Product';
   /** Opaque identifier. */
   id: Scalars['ID']['output'];
-  /** Published reviews only. */
-  rating: RatingSummary;
-  /** Published reviews. */
-  reviews: ReviewConnection;
+  /** Published reviews only. Null only when the reviews service cannot answer (an error with code `SERVICE_UNAVAILABLE` at this path says so); the rest of the answer is unaffected. */
+  rating: Maybe<RatingSummary>;
+  /** Published reviews. Null only when the reviews service cannot answer (an error with code `SERVICE_UNAVAILABLE` at this path says so); the rest of the answer is unaffected. */
+  reviews: Maybe<ReviewConnection>;
 };
 
 
@@ -235,8 +235,8 @@ export type Seller = {
   __typename?: 'Seller';
   /** Opaque identifier. */
   id: Scalars['ID']['output'];
-  /** Over the published reviews of all the store's products. */
-  rating: RatingSummary;
+  /** Over the published reviews of all the store's products. Null only when the reviews service cannot answer (an error with code `SERVICE_UNAVAILABLE` at this path says so); the rest of the answer is unaffected. */
+  rating: Maybe<RatingSummary>;
 };
 
 /** A person with an account. Name is public; everything else only to the user and operators. */
@@ -542,8 +542,8 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 export type ProductResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  rating?: Resolver<ResolversTypes['RatingSummary'], ParentType, ContextType>;
-  reviews?: Resolver<ResolversTypes['ReviewConnection'], ParentType, ContextType, RequireFields<ProductReviewsArgs, 'first' | 'sort'>>;
+  rating?: Resolver<Maybe<ResolversTypes['RatingSummary']>, ParentType, ContextType>;
+  reviews?: Resolver<Maybe<ResolversTypes['ReviewConnection']>, ParentType, ContextType, RequireFields<ProductReviewsArgs, 'first' | 'sort'>>;
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -594,7 +594,7 @@ export type ReviewPayloadResolvers<ContextType = Context, ParentType extends Res
 export type SellerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Seller'] = ResolversParentTypes['Seller'], FederationReferenceType extends FederationReferenceTypes['Seller'] = FederationReferenceTypes['Seller']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Seller']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  rating?: Resolver<ResolversTypes['RatingSummary'], ParentType, ContextType>;
+  rating?: Resolver<Maybe<ResolversTypes['RatingSummary']>, ParentType, ContextType>;
 }>;
 
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
