@@ -58,6 +58,7 @@ export type Money = {
   currencyCode: Scalars['String']['output'];
 };
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Create a warehouse (operators). */
@@ -69,17 +70,20 @@ export type Mutation = {
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationCreateWarehouseArgs = {
   input: CreateWarehouseInput;
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationSetLowStockThresholdArgs = {
   threshold: Scalars['Int']['input'];
   variantId: Scalars['ID']['input'];
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationSetStockArgs = {
   onHand: Scalars['Int']['input'];
   variantId: Scalars['ID']['input'];
@@ -89,26 +93,31 @@ export type MutationSetStockArgs = {
 /** Relay-style pagination state of a connection. */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** Opaque cursor of the last edge; pass it as `after` for the next page. */
+  /** Opaque cursor of the last edge; pass it as `after` for the next page. Null when the page is empty. */
   endCursor: Maybe<Scalars['String']['output']>;
   /** Whether more items follow `endCursor`. */
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** Something sold on the marketplace; bought as one of its variants. */
 export type Product = {
   __typename?: 'Product';
+  /** Opaque identifier. */
   id: Scalars['ID']['output'];
   /** Whether any variant has available stock. */
   inStock: Maybe<Scalars['Boolean']['output']>;
 };
 
+/** One purchasable version of a product, with its own SKU and price. */
 export type ProductVariant = {
   __typename?: 'ProductVariant';
+  /** Opaque identifier; what carts, stock and orders refer to. */
   id: Scalars['ID']['output'];
   /** Stock over all warehouses. */
   stock: Maybe<VariantStock>;
 };
 
+/** Entry points for reading the graph. A field for one object returns null when it does not exist or the caller may not see it. */
 export type Query = {
   __typename?: 'Query';
   /** Every warehouse, by code. Sellers need their ids to set stock. */
@@ -139,14 +148,17 @@ export type Scope =
   /** Create and change the store's products and variants. */
   | 'PRODUCTS_WRITE';
 
+/** A store on the marketplace, run by one user. Other subgraphs add its products, stock, orders and rating. */
 export type Seller = {
   __typename?: 'Seller';
+  /** Opaque identifier. */
   id: Scalars['ID']['output'];
   /** The store's variants at or below `threshold` available (each variant's own threshold when omitted), lowest first. */
   lowStock: Maybe<Array<VariantStock>>;
 };
 
 
+/** A store on the marketplace, run by one user. Other subgraphs add its products, stock, orders and rating. */
 export type SellerLowStockArgs = {
   threshold?: InputMaybe<Scalars['Int']['input']>;
 };

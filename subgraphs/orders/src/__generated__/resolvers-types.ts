@@ -93,6 +93,7 @@ export type Money = {
   currencyCode: Scalars['String']['output'];
 };
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Add units of a variant to the caller's cart (adds to an existing line). */
@@ -118,43 +119,51 @@ export type Mutation = {
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationAddToCartArgs = {
   quantity: Scalars['Int']['input'];
   variantId: Scalars['ID']['input'];
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationApproveReturnArgs = {
   returnRequestId: Scalars['ID']['input'];
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationCancelOrderArgs = {
   orderId: Scalars['ID']['input'];
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationCheckoutArgs = {
   input: CheckoutInput;
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationMarkShipmentDeliveredArgs = {
   shipmentId: Scalars['ID']['input'];
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationRejectReturnArgs = {
   note?: InputMaybe<Scalars['String']['input']>;
   returnRequestId: Scalars['ID']['input'];
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationRemoveCartLineArgs = {
   lineId: Scalars['ID']['input'];
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationRequestReturnArgs = {
   lineIds: Array<Scalars['ID']['input']>;
   orderId: Scalars['ID']['input'];
@@ -162,11 +171,13 @@ export type MutationRequestReturnArgs = {
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationShipOrderLinesArgs = {
   input: ShipOrderLinesInput;
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationUpdateCartLineArgs = {
   lineId: Scalars['ID']['input'];
   quantity: Scalars['Int']['input'];
@@ -311,29 +322,35 @@ export type OrderStatus =
 /** Relay-style pagination state of a connection. */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** Opaque cursor of the last edge; pass it as `after` for the next page. */
+  /** Opaque cursor of the last edge; pass it as `after` for the next page. Null when the page is empty. */
   endCursor: Maybe<Scalars['String']['output']>;
   /** Whether more items follow `endCursor`. */
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** Something sold on the marketplace; bought as one of its variants. */
 export type Product = {
   __typename?: 'Product';
   /** Active products most often bought in the same orders as this one. */
   frequentlyBoughtTogether: Maybe<Array<Product>>;
+  /** Opaque identifier. */
   id: Scalars['ID']['output'];
 };
 
 
+/** Something sold on the marketplace; bought as one of its variants. */
 export type ProductFrequentlyBoughtTogetherArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** One purchasable version of a product, with its own SKU and price. */
 export type ProductVariant = {
   __typename?: 'ProductVariant';
+  /** Opaque identifier; what carts, stock and orders refer to. */
   id: Scalars['ID']['output'];
 };
 
+/** Entry points for reading the graph. A field for one object returns null when it does not exist or the caller may not see it. */
 export type Query = {
   __typename?: 'Query';
   /** An order: to its customer, to sellers with lines in it (only their lines), and to operators; null otherwise. */
@@ -345,11 +362,13 @@ export type Query = {
 };
 
 
+/** Entry points for reading the graph. A field for one object returns null when it does not exist or the caller may not see it. */
 export type QueryOrderArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Entry points for reading the graph. A field for one object returns null when it does not exist or the caller may not see it. */
 export type QueryOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -417,8 +436,10 @@ export type Scope =
   /** Create and change the store's products and variants. */
   | 'PRODUCTS_WRITE';
 
+/** A store on the marketplace, run by one user. Other subgraphs add its products, stock, orders and rating. */
 export type Seller = {
   __typename?: 'Seller';
+  /** Opaque identifier. */
   id: Scalars['ID']['output'];
   /** Orders with at least one of the store's lines, newest first, showing only its lines. */
   orders: Maybe<OrderConnection>;
@@ -427,6 +448,7 @@ export type Seller = {
 };
 
 
+/** A store on the marketplace, run by one user. Other subgraphs add its products, stock, orders and rating. */
 export type SellerOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -523,6 +545,7 @@ export type ShippingSpeed =
   /** The default speed. */
   | 'STANDARD';
 
+/** Live updates over WebSocket (graphql-transport-ws); events arrive within a second of the change. */
 export type Subscription = {
   __typename?: 'Subscription';
   /** An event on every change of the order (status, shipment, payment, refund); its customer and operators only. */
@@ -530,20 +553,24 @@ export type Subscription = {
 };
 
 
+/** Live updates over WebSocket (graphql-transport-ws); events arrive within a second of the change. */
 export type SubscriptionOrderUpdatedArgs = {
   orderId: Scalars['ID']['input'];
 };
 
+/** A person with an account. Name is public; everything else only to the user and operators. */
 export type User = {
   __typename?: 'User';
   /** The user's cart (self only); empty until something is added. */
   cart: Maybe<Cart>;
+  /** Opaque identifier. */
   id: Scalars['ID']['output'];
   /** The user's orders, newest first (self and operators). */
   orders: Maybe<OrderConnection>;
 };
 
 
+/** A person with an account. Name is public; everything else only to the user and operators. */
 export type UserOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;

@@ -42,6 +42,7 @@ export type Money = {
   currencyCode: Scalars['String']['output'];
 };
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Refund part or all of a captured payment (operators). Never more than captured minus refunded. */
@@ -49,14 +50,17 @@ export type Mutation = {
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationRefundPaymentArgs = {
   amount: Scalars['Int']['input'];
   paymentId: Scalars['ID']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A purchase. Lines keep the price, title and seller they were bought at. */
 export type Order = {
   __typename?: 'Order';
+  /** Opaque identifier. */
   id: Scalars['ID']['output'];
   /** The order's payment; null before checkout reached payment. */
   payment: Maybe<Payment>;
@@ -65,7 +69,7 @@ export type Order = {
 /** Relay-style pagination state of a connection. */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** Opaque cursor of the last edge; pass it as `after` for the next page. */
+  /** Opaque cursor of the last edge; pass it as `after` for the next page. Null when the page is empty. */
   endCursor: Maybe<Scalars['String']['output']>;
   /** Whether more items follow `endCursor`. */
   hasNextPage: Scalars['Boolean']['output'];
@@ -78,7 +82,7 @@ export type Payment = {
   amount: Money;
   /** Amount taken from the card so far. */
   capturedAmount: Money;
-  /** Only brand and last four digits are ever stored. */
+  /** The card paid with (only its brand and last four digits are ever stored); null until the provider reported one. */
   card: Maybe<Card>;
   /** When checkout started the payment. */
   createdAt: Scalars['DateTime']['output'];

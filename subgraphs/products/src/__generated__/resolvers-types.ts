@@ -98,6 +98,7 @@ export type Money = {
   currencyCode: Scalars['String']['output'];
 };
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Add a variant to a product of the caller's store. */
@@ -113,28 +114,33 @@ export type Mutation = {
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationAddProductVariantArgs = {
   input: ProductVariantInput;
   productId: Scalars['ID']['input'];
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationCreateCategoryArgs = {
   input: CreateCategoryInput;
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationCreateProductArgs = {
   input: CreateProductInput;
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationUpdateProductArgs = {
   id: Scalars['ID']['input'];
   input: UpdateProductInput;
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationUpdateProductVariantArgs = {
   id: Scalars['ID']['input'];
   input: UpdateProductVariantInput;
@@ -143,7 +149,7 @@ export type MutationUpdateProductVariantArgs = {
 /** Relay-style pagination state of a connection. */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** Opaque cursor of the last edge; pass it as `after` for the next page. */
+  /** Opaque cursor of the last edge; pass it as `after` for the next page. Null when the page is empty. */
   endCursor: Maybe<Scalars['String']['output']>;
   /** Whether more items follow `endCursor`. */
   hasNextPage: Scalars['Boolean']['output'];
@@ -175,9 +181,11 @@ export type Product = {
   id: Scalars['ID']['output'];
   /** Image URLs, main image first. */
   images: Array<Scalars['String']['output']>;
+  /** Whether any variant has available stock. */
   inStock: Maybe<Scalars['Boolean']['output']>;
   /** Lowest price among the variants. */
   price: Money;
+  /** Published reviews only. */
   rating: Maybe<RatingSummary>;
   /** The store selling it. */
   seller: Seller;
@@ -304,6 +312,7 @@ export type ProductVariantInput = {
   title: Scalars['String']['input'];
 };
 
+/** Entry points for reading the graph. A field for one object returns null when it does not exist or the caller may not see it. */
 export type Query = {
   __typename?: 'Query';
   /** Every category, ordered by name; build the tree from `parent`/`children`. */
@@ -319,23 +328,27 @@ export type Query = {
 };
 
 
+/** Entry points for reading the graph. A field for one object returns null when it does not exist or the caller may not see it. */
 export type QueryCategoryArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
   slug?: InputMaybe<Scalars['String']['input']>;
 };
 
 
+/** Entry points for reading the graph. A field for one object returns null when it does not exist or the caller may not see it. */
 export type QueryProductArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Entry points for reading the graph. A field for one object returns null when it does not exist or the caller may not see it. */
 export type QueryProductSuggestionsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   prefix: Scalars['String']['input'];
 };
 
 
+/** Entry points for reading the graph. A field for one object returns null when it does not exist or the caller may not see it. */
 export type QueryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ProductFilter>;
@@ -344,9 +357,12 @@ export type QueryProductsArgs = {
   sort?: InputMaybe<ProductSort>;
 };
 
+/** Average and distribution of published ratings. */
 export type RatingSummary = {
   __typename?: 'RatingSummary';
+  /** Average stars, null when there are no published reviews. */
   average: Maybe<Scalars['Float']['output']>;
+  /** Number of published reviews. */
   count: Scalars['Int']['output'];
 };
 
@@ -374,17 +390,21 @@ export type Scope =
   /** Create and change the store's products and variants. */
   | 'PRODUCTS_WRITE';
 
+/** A store on the marketplace, run by one user. Other subgraphs add its products, stock, orders and rating. */
 export type Seller = {
   __typename?: 'Seller';
+  /** Opaque identifier. */
   id: Scalars['ID']['output'];
   /** Number of products: every status for the store itself and operators, active ones for others. */
   productCount: Maybe<Scalars['Int']['output']>;
   /** The store's products, newest first: every status for the store itself and operators, active ones for others. */
   products: Maybe<ProductConnection>;
+  /** Public name of the store. */
   storeName: Scalars['String']['output'];
 };
 
 
+/** A store on the marketplace, run by one user. Other subgraphs add its products, stock, orders and rating. */
 export type SellerProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;

@@ -40,6 +40,7 @@ export type Money = {
   currencyCode: Scalars['String']['output'];
 };
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Mark someone else's review helpful (once per customer). */
@@ -51,17 +52,20 @@ export type Mutation = {
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationMarkReviewHelpfulArgs = {
   reviewId: Scalars['ID']['input'];
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationModerateReviewArgs = {
   decision: ModerationDecision;
   reviewId: Scalars['ID']['input'];
 };
 
 
+/** Entry points for changing the graph. Expected business failures come back in each payload's `userErrors`. */
 export type MutationWriteReviewArgs = {
   input: WriteReviewInput;
 };
@@ -69,14 +73,16 @@ export type MutationWriteReviewArgs = {
 /** Relay-style pagination state of a connection. */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** Opaque cursor of the last edge; pass it as `after` for the next page. */
+  /** Opaque cursor of the last edge; pass it as `after` for the next page. Null when the page is empty. */
   endCursor: Maybe<Scalars['String']['output']>;
   /** Whether more items follow `endCursor`. */
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** Something sold on the marketplace; bought as one of its variants. */
 export type Product = {
   __typename?: 'Product';
+  /** Opaque identifier. */
   id: Scalars['ID']['output'];
   /** Published reviews only. */
   rating: Maybe<RatingSummary>;
@@ -85,12 +91,14 @@ export type Product = {
 };
 
 
+/** Something sold on the marketplace; bought as one of its variants. */
 export type ProductReviewsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   sort?: InputMaybe<ReviewSort>;
 };
 
+/** Entry points for reading the graph. A field for one object returns null when it does not exist or the caller may not see it. */
 export type Query = {
   __typename?: 'Query';
   /** Reviews waiting for an operator's decision, oldest first (operators). */
@@ -98,6 +106,7 @@ export type Query = {
 };
 
 
+/** Entry points for reading the graph. A field for one object returns null when it does not exist or the caller may not see it. */
 export type QueryReviewsAwaitingModerationArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -221,15 +230,19 @@ export type Scope =
   /** Create and change the store's products and variants. */
   | 'PRODUCTS_WRITE';
 
+/** A store on the marketplace, run by one user. Other subgraphs add its products, stock, orders and rating. */
 export type Seller = {
   __typename?: 'Seller';
+  /** Opaque identifier. */
   id: Scalars['ID']['output'];
   /** Over the published reviews of all the store's products. */
   rating: Maybe<RatingSummary>;
 };
 
+/** A person with an account. Name is public; everything else only to the user and operators. */
 export type User = {
   __typename?: 'User';
+  /** Opaque identifier. */
   id: Scalars['ID']['output'];
 };
 

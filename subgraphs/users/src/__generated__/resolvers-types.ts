@@ -36,7 +36,7 @@ export type Address = {
   line2: Maybe<Scalars['String']['output']>;
   /** Postal or ZIP code. */
   postalCode: Scalars['String']['output'];
-  /** State, province or county. */
+  /** State, province or county; null when not given. */
   region: Maybe<Scalars['String']['output']>;
 };
 
@@ -76,7 +76,7 @@ export type ApiKey = {
   createdAt: Scalars['DateTime']['output'];
   /** Opaque identifier; pass it to `revokeApiKey`. */
   id: Scalars['ID']['output'];
-  /** Last time the key authenticated a request. */
+  /** Last time the key authenticated a request; null while it was never used. */
   lastUsedAt: Maybe<Scalars['DateTime']['output']>;
   /** Name given at creation, e.g. "warehouse sync". */
   name: Scalars['String']['output'];
@@ -91,13 +91,13 @@ export type ApiKey = {
 /** Result of register, login and refreshSession. */
 export type AuthPayload = {
   __typename?: 'AuthPayload';
-  /** Short-lived JWT for `Authorization: Bearer …`. */
+  /** Short-lived JWT for `Authorization: Bearer …`; null on failure. */
   accessToken: Maybe<Scalars['String']['output']>;
-  /** When the access token expires. */
+  /** When the access token expires; null on failure. */
   accessTokenExpiresAt: Maybe<Scalars['DateTime']['output']>;
-  /** Single-use token for `refreshSession`. */
+  /** Single-use token for `refreshSession`; null on failure. */
   refreshToken: Maybe<Scalars['String']['output']>;
-  /** The signed-in user. */
+  /** The signed-in user; null on failure. */
   user: Maybe<User>;
   /** Why the request failed; empty on success, when the tokens and user are set. */
   userErrors: Array<UserError>;
@@ -106,7 +106,7 @@ export type AuthPayload = {
 /** Result of becomeSeller. */
 export type BecomeSellerPayload = {
   __typename?: 'BecomeSellerPayload';
-  /** A new access token that carries the SELLER role. */
+  /** A new access token that carries the SELLER role (the old one lacks it); null on failure. */
   accessToken: Maybe<Scalars['String']['output']>;
   /** The new store; null on failure. */
   seller: Maybe<Seller>;
@@ -126,7 +126,7 @@ export type CreateApiKeyPayload = {
   __typename?: 'CreateApiKeyPayload';
   /** The new key; null on failure. */
   apiKey: Maybe<ApiKey>;
-  /** The key's secret. Shown only once; only a hash is stored. */
+  /** The key's secret, shown only here: only a hash is stored, so it cannot be shown again. Null on failure. */
   secret: Maybe<Scalars['String']['output']>;
   /** Why the key could not be created; empty on success. */
   userErrors: Array<UserError>;
@@ -248,14 +248,16 @@ export type MutationUpdateAddressArgs = {
 /** Relay-style pagination state of a connection. */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** Opaque cursor of the last edge; pass it as `after` for the next page. */
+  /** Opaque cursor of the last edge; pass it as `after` for the next page. Null when the page is empty. */
   endCursor: Maybe<Scalars['String']['output']>;
   /** Whether more items follow `endCursor`. */
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** Something sold on the marketplace; bought as one of its variants. */
 export type Product = {
   __typename?: 'Product';
+  /** Opaque identifier. */
   id: Scalars['ID']['output'];
 };
 
@@ -264,7 +266,7 @@ export type Query = {
   __typename?: 'Query';
   /** The signed-in user; null for anonymous callers and API keys. */
   me: Maybe<User>;
-  /** The caller's store: the signed-in seller's, or the store an API key belongs to. */
+  /** The caller's store: the signed-in seller's, or the store an API key belongs to; null when the caller acts for no store. */
   mySeller: Maybe<Seller>;
   /** A store by id; null when unknown. */
   seller: Maybe<Seller>;
@@ -289,7 +291,7 @@ export type RegisterInput = {
 /** Result of removeAddress. */
 export type RemoveAddressPayload = {
   __typename?: 'RemoveAddressPayload';
-  /** Id of the removed address. */
+  /** Id of the removed address; null on failure. */
   removedAddressId: Maybe<Scalars['ID']['output']>;
   /** Why the removal failed; empty on success. */
   userErrors: Array<UserError>;
@@ -356,7 +358,7 @@ export type User = {
   name: Scalars['String']['output'];
   /** Roles of the account (self and operators only). */
   roles: Array<Role>;
-  /** The user's store, if they opened one. */
+  /** The user's store; null when they have not opened one. */
   seller: Maybe<Seller>;
   /** Products the user saved for later, most recent first (self only). */
   wishlist: Array<Product>;
@@ -431,7 +433,7 @@ export type WishlistPayload = {
   __typename?: 'WishlistPayload';
   /** Why the change failed; empty on success. */
   userErrors: Array<UserError>;
-  /** The wishlist after the change. */
+  /** The wishlist after the change; null on failure. */
   wishlist: Maybe<Array<Product>>;
 };
 
