@@ -15,6 +15,7 @@ import { serveSubscriptions } from './live';
 import { IDENTITY_HEADER, verifyIdentityAssertion, type Identity } from './identity';
 import { logger, type Logger } from './logger';
 import { DateTimeScalar } from './scalars';
+import { setting } from './settings';
 import { subgraphPort, subgraphSdl, type SubgraphName } from './subgraphs';
 
 /** What every resolver receives; each subgraph's `Context` adds its database and per-request DataLoaders. */
@@ -58,7 +59,7 @@ export async function listen(server: Server, port: number): Promise<number> {
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', resolve);
+    server.listen(port, setting('LISTEN_HOST'), resolve);
   });
   return (server.address() as AddressInfo).port;
 }

@@ -23,6 +23,7 @@ export type SettingGroup =
   | 'payments'
   | 'notifications'
   | 'web'
+  | 'deploy'
   | 'tools';
 
 interface Declaration<T> {
@@ -211,6 +212,17 @@ export const SETTINGS = {
 
   // ---- web: the storefront client (issue 16)
 
+  // ---- deploy: the container image (issue 14)
+  SERVICE: declare(text.optional(), {
+    doc: 'the container image: which process it runs (`gateway`, a subgraph\'s name, `migrate` or `seed`; `scripts/serve.ts`)',
+    group: 'deploy',
+  }),
+  LISTEN_HOST: declare(text, {
+    default: '127.0.0.1',
+    doc: 'the address every server binds; the image sets `0.0.0.0` so other containers reach it',
+    group: 'deploy',
+  }),
+
   // ---- tools: seed, tests, benchmarks
   SEED_PRODUCTS: declare(positiveInt, { default: '1000', doc: '`pnpm seed`: products to create', group: 'tools' }),
   CONTRACT_DIR: declare(text.optional(), {
@@ -349,6 +361,7 @@ export function renderSettingsTable(): string {
     payments: 'Payments',
     notifications: 'Notifications',
     web: 'Storefront client',
+    deploy: 'Container image',
     tools: 'Seed, tests and benchmarks',
   };
   const rows = (group: SettingGroup) =>
