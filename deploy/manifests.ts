@@ -8,6 +8,19 @@
 import { REPO_ROOT, type SettingName } from '@marketplace/runtime';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import type { IJob } from 'kubernetes-models/batch/v1/Job';
+import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import type { INetworkPolicyEgressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule';
+import type { INetworkPolicyIngressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyIngressRule';
+import type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
+import type { IService } from 'kubernetes-models/v1/Service';
 import { stringify } from 'yaml';
 import { processCalls } from './calls';
 import {
@@ -34,6 +47,8 @@ const REDIS_PORT = 6379;
 export const HEALTHCHECK_COMMAND = ['node', '--import', 'tsx', 'scripts/healthcheck.ts'];
 
 const PART_OF = 'marketplace';
+// Objects are typed with kubernetes-models' interfaces, so a misplaced or misspelt field fails the
+// typecheck (its validators, run by the tests on the rendered output, ignore unknown fields).
 const labelsOf = (component: string) => ({ 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/component': component });
 
 /**
@@ -72,7 +87,7 @@ function secretEnv(p: ImageProcess) {
   return p.secrets.map((name) => ({ name, valueFrom: { secretKeyRef: { name: SECRET, key: name } } }));
 }
 
-function container(p: ImageProcess) {
+function container(p: ImageProcess): IContainer {
   return {
     name: p.name,
     image: IMAGE,
@@ -85,9 +100,9 @@ function container(p: ImageProcess) {
   };
 }
 
-const podSecurity = { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } };
+const podSecurity: IPodSecurityContext = { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } };
 
-function deployment(p: ServerProcess) {
+function deployment(p: ServerProcess): IDeployment {
   const labels = labelsOf(p.name);
   return {
     apiVersion: 'apps/v1',
@@ -119,7 +134,7 @@ function deployment(p: ServerProcess) {
   };
 }
 
-function service(p: ServerProcess) {
+function service(p: ServerProcess): IService {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -128,7 +143,7 @@ function service(p: ServerProcess) {
   };
 }
 
-function autoscaler(p: ServerProcess) {
+function autoscaler(p: ServerProcess): IHorizontalPodAutoscaler {
   return {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
@@ -142,7 +157,7 @@ function autoscaler(p: ServerProcess) {
   };
 }
 
-function disruptionBudget(p: ServerProcess) {
+function disruptionBudget(p: ServerProcess): IPodDisruptionBudget {
   return {
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',
@@ -151,7 +166,7 @@ function disruptionBudget(p: ServerProcess) {
   };
 }
 
-const dnsEgress = {
+const dnsEgress: INetworkPolicyEgressRule = {
   to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
   ports: [
     { protocol: 'UDP', port: 53 },
@@ -160,8 +175,8 @@ const dnsEgress = {
 };
 
 /** Postgres and Redis are outside the namespace (managed services or operators): reached by port. */
-function storeEgress(p: ImageProcess) {
-  const ports = [];
+function storeEgress(p: ImageProcess): INetworkPolicyEgressRule {
+  const ports: INetworkPolicyPort[] = [];
   if (p.secrets.includes('DATABASE_URL')) ports.push({ protocol: 'TCP', port: POSTGRES_PORT });
   if (p.secrets.includes('REDIS_URL')) ports.push({ protocol: 'TCP', port: REDIS_PORT });
   return { ports };
@@ -172,10 +187,10 @@ function storeEgress(p: ImageProcess) {
  * plus Postgres, Redis and DNS. The gateway takes traffic from anywhere (the Ingress controller
  * lives in a namespace of its own); a subgraph only from the gateway and its internal callers.
  */
-function networkPolicy(p: ImageProcess) {
+function networkPolicy(p: ImageProcess): INetworkPolicy {
   const calls = processCalls();
   const port = (name: string) => SERVER_PROCESSES.find((s) => s.name === name)!.port;
-  const ingress =
+  const ingress: INetworkPolicyIngressRule[] =
     p.kind === 'task'
       ? []
       : p.name === 'gateway'
@@ -187,10 +202,10 @@ function networkPolicy(p: ImageProcess) {
             },
           ];
   const callees = calls.filter((c) => c.from === p.name);
-  const egress = [
+  const egress: INetworkPolicyEgressRule[] = [
     dnsEgress,
     storeEgress(p),
-    ...callees.map((c) => ({ to: [{ podSelector: { matchLabels: labelsOf(c.to) } }], ports: [{ protocol: 'TCP', port: port(c.to) }] })),
+    ...callees.map((c): INetworkPolicyEgressRule => ({ to: [{ podSelector: { matchLabels: labelsOf(c.to) } }], ports: [{ protocol: 'TCP', port: port(c.to) }] })),
   ];
   return {
     apiVersion: 'networking.k8s.io/v1',
@@ -201,14 +216,14 @@ function networkPolicy(p: ImageProcess) {
 }
 
 /** Pods of ours no policy above selects get nothing in. */
-const denyByDefault = {
+const denyByDefault: INetworkPolicy = {
   apiVersion: 'networking.k8s.io/v1',
   kind: 'NetworkPolicy',
   metadata: { name: 'default-deny-ingress', labels: { 'app.kubernetes.io/part-of': PART_OF } },
   spec: { podSelector: {}, policyTypes: ['Ingress'] },
 };
 
-function migrateJob() {
+function migrateJob(): IJob {
   const p = TASK_PROCESSES.find((t) => t.name === 'migrate')!;
   const labels = labelsOf(p.name);
   return {
@@ -227,7 +242,7 @@ function migrateJob() {
 }
 
 /** Only `/graphql` is public (HTTP and its WebSocket upgrade); /health and /metrics stay inside. */
-function ingress() {
+function ingress(): IIngress {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
@@ -253,7 +268,7 @@ function ingress() {
   };
 }
 
-function configMap() {
+function configMap(): IConfigMap {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
