@@ -371,7 +371,7 @@ export function composeFile(): string {
   services.seed = { ...appService(seedProcess), profiles: ['seed'], depends_on: { migrate: { condition: 'service_completed_successfully' } }, restart: 'no' };
   return (
     GENERATED.replace('#', '# One machine: `pnpm --silent deploy:env > .env && docker compose up --build`.\n#') +
-    stringify({ name: 'marketplace', services, volumes: { 'postgres-data': {}, 'redis-data': {} } }, { lineWidth: 0, aliasDuplicateObjects: false })
+    stringify({ services, volumes: { 'postgres-data': {}, 'redis-data': {} } }, { lineWidth: 0, aliasDuplicateObjects: false })
   );
 }
 
