@@ -63,12 +63,8 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       const { values } = containerEnv(objects, container);
       const process = imageProcess(values.SERVICE);
       expect(process, `${object.kind}/${object.metadata.name} SERVICE=${values.SERVICE}`).toBeDefined();
-      if (object.kind === 'Job') {
-        expect(process!.kind).toBe('task');
-        continue;
-      }
-      expect(process!.kind).toBe('server');
-      if (process!.kind !== 'server') continue;
+      expect(process?.kind).toBe(object.kind === 'Job' ? 'task' : 'server');
+      if (process?.kind !== 'server') continue;
       // The port the process listens on (its setting, as the ConfigMap says) is the container's.
       expect(Number(values[process.portSetting])).toBe(process.port);
       expect(container.ports).toEqual([{ name: 'http', containerPort: process.port }]);
