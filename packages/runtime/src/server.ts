@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { enforceAuthRules } from './auth';
 import type { HttpApp } from './internal';
 import { formatError } from './errors';
+import { mountHealthRoutes, Readiness } from './health';
 import { serveSubscriptions } from './live';
 import { IDENTITY_HEADER, verifyIdentityAssertion, type Identity } from './identity';
 import { logger, type Logger } from './logger';
@@ -92,11 +93,16 @@ export async function startSubgraph<TContext extends BaseContext>(
     includeStacktraceInErrorResponses: false,
     // Our process entry points own SIGINT/SIGTERM (stopOnSignals); Apollo's handlers would race them.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: setting('SHUTDOWN_GRACE_MS') }),
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
   });
   await apollo.start();
 
   app.use(express.json({ limit: '1mb' }));
+  const readiness = new Readiness();
+  mountHealthRoutes(app, readiness, def.health);
   app.get('/health', async (_req, res) => {
     try {
       await def.health();
@@ -121,11 +127,13 @@ export async function startSubgraph<TContext extends BaseContext>(
 
   const port = await listen(httpServer, opts.port ?? subgraphPort(def.name));
   const background = def.background?.();
+  readiness.markReady();
   log.info({ port }, 'subgraph listening');
   return {
     port,
     url: `http://127.0.0.1:${port}`,
     async stop() {
+      readiness.markDraining();
       await subscriptions.close();
       await apollo.stop();
       await background?.stop();

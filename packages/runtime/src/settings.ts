@@ -155,6 +155,63 @@ export const SETTINGS = {
   }),
 
   // ---- resilience: deadlines, breakers, health (issue 11)
+  SHUTDOWN_GRACE_MS: declare(positiveInt, {
+    default: '10000',
+    doc: 'on SIGTERM a process turns unready and lets requests in flight finish this long, then exits',
+    group: 'resilience',
+  }),
+  SUBGRAPH_QUERY_TIMEOUT_MS: declare(positiveInt, {
+    default: '2000',
+    doc: 'gateway: a query\'s fetch from one subgraph is abandoned after this (its fields null, `SERVICE_UNAVAILABLE`)',
+    group: 'resilience',
+  }),
+  SUBGRAPH_MUTATION_TIMEOUT_MS: declare(positiveInt, {
+    default: '25000',
+    doc: 'gateway: the same for a mutation\'s fetch (above `CHECKOUT_SETTLE_TIMEOUT_MS`, which checkout may wait)',
+    group: 'resilience',
+  }),
+  ...perSubgraph('QUERY_TIMEOUT_MS', (name) =>
+    declare(positiveInt.optional(), {
+      defaultText: '`SUBGRAPH_QUERY_TIMEOUT_MS`',
+      doc: `gateway: the query fetch deadline for ${name} alone`,
+      group: 'resilience',
+    }),
+  ),
+  BREAKER_ERROR_PERCENT: declare(z.coerce.number().int().min(1).max(100), {
+    default: '50',
+    doc: 'a circuit (per subgraph at the gateway, per service for internal calls) opens when this share of its recent calls failed…',
+    group: 'resilience',
+  }),
+  BREAKER_VOLUME_THRESHOLD: declare(positiveInt, {
+    default: '5',
+    doc: '…and at least this many calls were made in the window (10 s)',
+    group: 'resilience',
+  }),
+  BREAKER_RESET_MS: declare(positiveInt, {
+    default: '2000',
+    doc: 'an open circuit lets one probe through after this; its success closes the circuit',
+    group: 'resilience',
+  }),
+  INTERNAL_CALL_TIMEOUT_MS: declare(positiveInt, {
+    default: '5000',
+    doc: 'a service-to-service call (`callInternal`) is abandoned after this',
+    group: 'resilience',
+  }),
+  REDIS_COMMAND_TIMEOUT_MS: declare(positiveInt, {
+    default: '250',
+    doc: 'a Redis command not answered in this time fails (commands fail at once while Redis is unreachable)',
+    group: 'resilience',
+  }),
+  SUPERVISOR_MAX_RESTARTS: declare(positiveInt, {
+    default: '5',
+    doc: '`pnpm start`: a process that exits this many times within `SUPERVISOR_WINDOW_MS` is left down',
+    group: 'resilience',
+  }),
+  SUPERVISOR_WINDOW_MS: declare(positiveInt, {
+    default: '60000',
+    doc: '`pnpm start`: the window of `SUPERVISOR_MAX_RESTARTS`',
+    group: 'resilience',
+  }),
 
   // ---- traffic control: cost, rate limits, trusted documents (issue 12)
 

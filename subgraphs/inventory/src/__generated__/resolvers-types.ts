@@ -99,14 +99,14 @@ export type Product = {
   __typename?: 'Product';
   id: Scalars['ID']['output'];
   /** Whether any variant has available stock. */
-  inStock: Scalars['Boolean']['output'];
+  inStock: Maybe<Scalars['Boolean']['output']>;
 };
 
 export type ProductVariant = {
   __typename?: 'ProductVariant';
   id: Scalars['ID']['output'];
   /** Stock over all warehouses. */
-  stock: VariantStock;
+  stock: Maybe<VariantStock>;
 };
 
 export type Query = {
@@ -143,7 +143,7 @@ export type Seller = {
   __typename?: 'Seller';
   id: Scalars['ID']['output'];
   /** The store's variants at or below `threshold` available (each variant's own threshold when omitted), lowest first. */
-  lowStock: Array<VariantStock>;
+  lowStock: Maybe<Array<VariantStock>>;
 };
 
 
@@ -524,13 +524,13 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 export type ProductResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  inStock?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  inStock?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
 }>;
 
 export type ProductVariantResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProductVariant'] = ResolversParentTypes['ProductVariant'], FederationReferenceType extends FederationReferenceTypes['ProductVariant'] = FederationReferenceTypes['ProductVariant']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ProductVariant']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  stock?: Resolver<ResolversTypes['VariantStock'], ParentType, ContextType>;
+  stock?: Resolver<Maybe<ResolversTypes['VariantStock']>, ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -540,7 +540,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
 export type SellerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Seller'] = ResolversParentTypes['Seller'], FederationReferenceType extends FederationReferenceTypes['Seller'] = FederationReferenceTypes['Seller']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Seller']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  lowStock?: Resolver<Array<ResolversTypes['VariantStock']>, ParentType, ContextType, Partial<SellerLowStockArgs>>;
+  lowStock?: Resolver<Maybe<Array<ResolversTypes['VariantStock']>>, ParentType, ContextType, Partial<SellerLowStockArgs>>;
 }>;
 
 export type SetStockPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SetStockPayload'] = ResolversParentTypes['SetStockPayload']> = ResolversObject<{

@@ -320,7 +320,7 @@ export type PageInfo = {
 export type Product = {
   __typename?: 'Product';
   /** Active products most often bought in the same orders as this one. */
-  frequentlyBoughtTogether: Array<Product>;
+  frequentlyBoughtTogether: Maybe<Array<Product>>;
   id: Scalars['ID']['output'];
 };
 
@@ -421,9 +421,9 @@ export type Seller = {
   __typename?: 'Seller';
   id: Scalars['ID']['output'];
   /** Orders with at least one of the store's lines, newest first, showing only its lines. */
-  orders: OrderConnection;
+  orders: Maybe<OrderConnection>;
   /** Sum of the store's confirmed, unreturned, uncancelled line totals. */
-  revenue: Money;
+  revenue: Maybe<Money>;
 };
 
 
@@ -537,10 +537,10 @@ export type SubscriptionOrderUpdatedArgs = {
 export type User = {
   __typename?: 'User';
   /** The user's cart (self only); empty until something is added. */
-  cart: Cart;
+  cart: Maybe<Cart>;
   id: Scalars['ID']['output'];
   /** The user's orders, newest first (self and operators). */
-  orders: OrderConnection;
+  orders: Maybe<OrderConnection>;
 };
 
 
@@ -948,7 +948,7 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 
 export type ProductResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  frequentlyBoughtTogether?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<ProductFrequentlyBoughtTogetherArgs, 'first'>>;
+  frequentlyBoughtTogether?: Resolver<Maybe<Array<ResolversTypes['Product']>>, ParentType, ContextType, RequireFields<ProductFrequentlyBoughtTogetherArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
@@ -980,8 +980,8 @@ export type ReturnRequestPayloadResolvers<ContextType = Context, ParentType exte
 export type SellerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Seller'] = ResolversParentTypes['Seller'], FederationReferenceType extends FederationReferenceTypes['Seller'] = FederationReferenceTypes['Seller']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Seller']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<SellerOrdersArgs, 'first'>>;
-  revenue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<SellerOrdersArgs, 'first'>>;
+  revenue?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
 }>;
 
 export type ShipmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Shipment'] = ResolversParentTypes['Shipment']> = ResolversObject<{
@@ -1023,9 +1023,9 @@ export type SubscriptionResolvers<ContextType = Context, ParentType extends Reso
 
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  cart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
+  cart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<UserOrdersArgs, 'first'>>;
+  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<UserOrdersArgs, 'first'>>;
 }>;
 
 export type UserErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{

@@ -175,10 +175,10 @@ export type Product = {
   id: Scalars['ID']['output'];
   /** Image URLs, main image first. */
   images: Array<Scalars['String']['output']>;
-  inStock: Scalars['Boolean']['output'];
+  inStock: Maybe<Scalars['Boolean']['output']>;
   /** Lowest price among the variants. */
   price: Money;
-  rating: RatingSummary;
+  rating: Maybe<RatingSummary>;
   /** The store selling it. */
   seller: Seller;
   /** Lifecycle state; only ACTIVE products are listed to shoppers and can be bought. */
@@ -378,9 +378,9 @@ export type Seller = {
   __typename?: 'Seller';
   id: Scalars['ID']['output'];
   /** Number of products: every status for the store itself and operators, active ones for others. */
-  productCount: Scalars['Int']['output'];
+  productCount: Maybe<Scalars['Int']['output']>;
   /** The store's products, newest first: every status for the store itself and operators, active ones for others. */
-  products: ProductConnection;
+  products: Maybe<ProductConnection>;
   storeName: Scalars['String']['output'];
 };
 
@@ -775,9 +775,9 @@ export type ProductResolvers<ContextType = Context, ParentType extends Resolvers
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   images?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
-  inStock?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  inStock?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   price?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
-  rating?: Resolver<ResolversTypes['RatingSummary'], ParentType, ContextType>;
+  rating?: Resolver<Maybe<ResolversTypes['RatingSummary']>, ParentType, ContextType>;
   seller?: Resolver<ResolversTypes['Seller'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ProductStatus'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -829,8 +829,8 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
 export type SellerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Seller'] = ResolversParentTypes['Seller'], FederationReferenceType extends FederationReferenceTypes['Seller'] = FederationReferenceTypes['Seller']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Seller']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  productCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<SellerProductsArgs, 'first'>>;
+  productCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  products?: Resolver<Maybe<ResolversTypes['ProductConnection']>, ParentType, ContextType, RequireFields<SellerProductsArgs, 'first'>>;
 }>;
 
 export type UserErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
