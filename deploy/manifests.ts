@@ -72,16 +72,23 @@ function resourcesOf(name: string) {
 
 /** Settings every process gets from the ConfigMap: production, and where each subgraph is. */
 export function sharedSettings(hostOf: (p: ServerProcess) => string): Record<string, string> {
-  const settings: Record<string, string> = { NODE_ENV: 'production', LOG_LEVEL: 'info', LISTEN_HOST: '0.0.0.0' };
+  const settings: Record<string, string> = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'info',
+    LISTEN_HOST: '0.0.0.0',
+    SHUTDOWN_GRACE_MS: String(SHUTDOWN_GRACE_SECONDS * 1000),
+  };
   for (const p of SERVER_PROCESSES) settings[p.portSetting] = String(p.port);
   for (const p of SUBGRAPH_PROCESSES) settings[subgraphUrlSetting(p.name as never)] = `http://${hostOf(p)}:${p.port}`;
   return settings;
 }
 
 /** Seconds a pod keeps serving after being told to stop, before SIGTERM: endpoints take that long to drop it. */
-const PRE_STOP_SECONDS = 5;
-/** preStop, then the process's own drain (SHUTDOWN_GRACE_MS, 10 s by default), then some margin. */
-const TERMINATION_GRACE_SECONDS = 30;
+export const PRE_STOP_SECONDS = 5;
+/** After SIGTERM, the process drains this long at most (requests in flight, subscriptions closing). */
+const SHUTDOWN_GRACE_SECONDS = 20;
+/** preStop, then the process's own drain, then a margin before the kubelet kills it. */
+const TERMINATION_GRACE_SECONDS = PRE_STOP_SECONDS + SHUTDOWN_GRACE_SECONDS + 5;
 
 function secretEnv(p: ImageProcess) {
   return p.secrets.map((name) => ({ name, valueFrom: { secretKeyRef: { name: SECRET, key: name } } }));

@@ -72,7 +72,8 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       expect(container.livenessProbe.httpGet).toEqual({ path: LIVENESS_PATH, port: 'http' });
       // Draining: endpoints drop the pod during preStop, then the process finishes what is in flight.
       expect(container.lifecycle.preStop).toBeDefined();
-      expect(pod.spec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(15);
+      const preStop = Number(container.lifecycle.preStop.exec.command.at(-1));
+      expect(pod.spec.terminationGracePeriodSeconds).toBeGreaterThan(preStop + Number(values.SHUTDOWN_GRACE_MS) / 1000);
       expect(container.resources.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
       expect(container.resources.limits).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
     }
