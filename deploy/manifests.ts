@@ -54,16 +54,16 @@ const labelsOf = (component: string) => ({ 'app.kubernetes.io/part-of': PART_OF,
 /**
  * Resources, from the benchmarks (bench/results/*.md). The gateway: ~200 MiB RSS idle and ~500 MiB
  * holding 10,000 subscriptions (subscriptions.md), and the largest CPU share per request (search.md:
- * 0.6–2.8 ms of 1.2–6.4 ms per search). Subgraphs: products next (search), each ~100–130 MiB RSS at
- * rest (bench/results/deploy.md); orders and inventory carry checkout (checkout.md). Limits leave
- * room for a burst; requests are what one instance uses under the benchmarks' load.
+ * 0.6–2.8 ms of 1.2–6.4 ms per search). Subgraphs: ~160 MiB RSS at rest under tsx (deploy.md);
+ * products takes the next CPU share in search, orders and inventory carry checkout (checkout.md).
+ * Requests are what an instance holds at rest plus headroom; limits leave room for a burst.
  */
 const RESOURCES: Record<string, { cpu: [string, string]; memory: [string, string] }> = {
   gateway: { cpu: ['500m', '2'], memory: ['256Mi', '768Mi'] },
-  products: { cpu: ['250m', '1'], memory: ['192Mi', '512Mi'] },
+  products: { cpu: ['250m', '1'], memory: ['256Mi', '512Mi'] },
   migrate: { cpu: ['100m', '500m'], memory: ['128Mi', '256Mi'] },
 };
-const SUBGRAPH_RESOURCES = { cpu: ['200m', '1'], memory: ['160Mi', '512Mi'] } as const;
+const SUBGRAPH_RESOURCES = { cpu: ['200m', '1'], memory: ['192Mi', '512Mi'] } as const;
 
 function resourcesOf(name: string) {
   const r = RESOURCES[name] ?? SUBGRAPH_RESOURCES;
