@@ -15,6 +15,9 @@ import { SERVER_PROCESSES, type ServerProcess } from '../deploy/processes';
 import { migrateAll } from '../scripts/migrate';
 import { BENCH_DATABASE_URL } from './support';
 
+/** The operating system's variables a child process needs (where programs are), not settings of ours. */
+const { PATH } = process.env;
+
 const RUNS = 3;
 const PORT = setting('BENCH_BASE_PORT');
 
@@ -73,7 +76,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 await recreateDatabase(BENCH_DATABASE_URL);
 await migrateAll(BENCH_DATABASE_URL);
 const env: Record<string, string> = {
-  PATH: process.env.PATH!,
+  PATH: PATH!,
   NODE_ENV: 'production',
   LOG_LEVEL: 'warn',
   DATABASE_URL: BENCH_DATABASE_URL,

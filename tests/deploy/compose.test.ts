@@ -35,6 +35,10 @@ describe('docker-compose.yml', () => {
     addFormats(ajv);
     // Compose durations are Go's (`10s`, `1m30s`), not ISO 8601's as in ajv-formats.
     ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/);
+    // The spec's own formats for published and exposed ports: [host ip:][host port[-range]:]container port[-range][/protocol].
+    ajv.addFormat('ports', /^(([\d.]+|\[[\da-fA-F:]+\]):)?(\d+(-\d+)?:)?\d+(-\d+)?(\/(tcp|udp|sctp))?$/);
+    ajv.addFormat('expose', /^\d+(-\d+)?(\/(tcp|udp|sctp))?$/);
+    ajv.addFormat('subnet_ip_address', /^([\d.]+|[\da-fA-F:]+)\/\d+$/);
     const validate = ajv.compile(withoutSchemaIds(composeSchema) as object);
     const valid = validate(compose);
     expect(validate.errors ?? [], JSON.stringify(validate.errors, null, 2)).toEqual([]);

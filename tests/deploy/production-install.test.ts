@@ -16,6 +16,9 @@ import { SERVER_PROCESSES, subgraphUrlSetting, SUBGRAPH_PROCESSES } from '../../
 import { readDockerfile, runCommand, stagesOf } from './dockerfile';
 import { containerEnv, kustomize, ofKind } from './render';
 
+/** The operating system's variables a child process needs (where programs are, a home), not settings of ours. */
+const { PATH, HOME } = process.env;
+
 /** This test's ports (the gateway's, then one per subgraph). */
 const BASE_PORT = 5140;
 const objects = kustomize(BASE_DIR);
@@ -46,7 +49,7 @@ function buildContext(): string[] {
 function environmentOf(name: string): Record<string, string> {
   const deployment = ofKind(objects, 'Deployment').find((d) => d.metadata.name === name) ?? ofKind(objects, 'Job').find((j) => j.metadata.name === name)!;
   const { values, secrets } = containerEnv(objects, deployment.spec.template.spec.containers[0]);
-  const env: Record<string, string> = { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...values };
+  const env: Record<string, string> = { PATH: PATH!, HOME: HOME ?? '/tmp', ...values };
   for (const secret of secrets) {
     env[secret] = secret === 'ADMIN_EMAIL' ? 'admin@marketplace.local' : secret === 'ADMIN_PASSWORD' ? 'admin-password' : process.env[secret]!;
     expect(env[secret], `${secret} for ${name}`).toBeTruthy();
@@ -108,7 +111,7 @@ async function until(check: () => Promise<boolean>, what: string, ms = 120_000):
 describe('the production install', () => {
   it('has no development dependencies', () => {
     const resolve = (name: string) => () =>
-      execFileSync('node', ['-e', `require.resolve(${JSON.stringify(name)})`], { cwd: folder, stdio: 'ignore', env: { PATH: process.env.PATH } });
+      execFileSync('node', ['-e', `require.resolve(${JSON.stringify(name)})`], { cwd: folder, stdio: 'ignore', env: { PATH } });
     expect(resolve('vitest')).toThrow();
     expect(resolve('drizzle-kit')).toThrow();
     expect(resolve('tsx')).not.toThrow();

@@ -13,7 +13,13 @@ export const OVERLAYS = readdirSync(OVERLAYS_DIR).sort();
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [key: string]: any };
 
 export function kustomize(dir: string): K8sObject[] {
-  const output = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  let output: string;
+  try {
+    output = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('kubectl (with its built-in kustomize, v5) is needed to render deploy/kubernetes');
+    throw err;
+  }
   return parseAllDocuments(output).map((doc) => {
     if (doc.errors.length) throw doc.errors[0];
     return doc.toJS() as K8sObject;
