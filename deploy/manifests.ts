@@ -327,8 +327,11 @@ export function composeFile(): string {
   });
   const healthy = { condition: 'service_healthy' };
   const stores = { postgres: healthy, redis: healthy };
+  // Every service of ours names the build, so none is pulled from a registry that does not have
+  // it; the layers are built once and the other services hit the cache.
   const appService = (p: ImageProcess) => ({
     image: `${IMAGE}:\${TAG:-local}`,
+    build: { context: '.' },
     environment: environment(p),
     read_only: true,
     tmpfs: ['/tmp'],
@@ -351,7 +354,6 @@ export function composeFile(): string {
     },
     migrate: {
       ...appService(TASK_PROCESSES.find((t) => t.name === 'migrate')!),
-      build: { context: '.' },
       depends_on: stores,
       restart: 'no',
     },
