@@ -189,7 +189,8 @@ export async function seed(stack: Stack, opts: { products?: number } = {}): Prom
   return { products: plans.length, created };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+/** `pnpm seed` (and the image's `seed` process): migrates, then seeds through a graph started in this process. */
+export async function main(): Promise<void> {
   validateSettingsOrExit();
   if (!isProduction()) await ensureDevKeys();
   await migrateAll();
@@ -207,3 +208,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   process.exit(0);
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

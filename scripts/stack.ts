@@ -59,8 +59,8 @@ async function startProcess(name: string, entry: string, env: Record<string, str
   for (let waited = 0; ; waited += 100) {
     if (child.exitCode !== null) throw new Error(`${name} exited while starting`);
     if (waited > 60_000) throw new Error(`${name} did not start`);
-    // A gateway answers /health with 503 until every subgraph does; any answer means it is up.
-    const up = await fetch(`${url}/health`).then((r) => r.ok || name === 'gateway', () => false);
+    // Ready: started, and (a subgraph) its database answers; a gateway does not wait for subgraphs.
+    const up = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
     if (up) break;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -4,7 +4,17 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { formatError, listen, logger, REPO_ROOT, type RunningServer, setting, type SubgraphName } from '@marketplace/runtime';
+import {
+  formatError,
+  listen,
+  logger,
+  mountHealthRoutes,
+  Readiness,
+  REPO_ROOT,
+  type RunningServer,
+  setting,
+  type SubgraphName,
+} from '@marketplace/runtime';
 import express from 'express';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -61,13 +71,16 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Gatewa
       ...protection.plugins,
       refuseSubscriptionsOverHttp,
       ...publicResponseCache(Supergraph.build(supergraphSdl).schema.toGraphQLJSSchema()),
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: setting('SHUTDOWN_GRACE_MS') }),
     ],
   });
   await apollo.start();
 
   const subscriptions = serveSubscriptions({ httpServer, supergraphSdl, dataSources, validationRules: protection.validationRules });
 
+  // Ready needs nothing beyond the gateway itself: a subgraph down degrades answers, it does not stop them.
+  const readiness = new Readiness();
+  mountHealthRoutes(app, readiness, async () => {});
   app.get('/health', async (_req, res) => {
     const report = await checkHealth();
     res.status(report.status === 'ok' ? 200 : 503).json({ ...report, subscriptions: subscriptions.stats() });
@@ -79,12 +92,14 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Gatewa
   );
 
   const port = await listen(httpServer, opts.port ?? setting('PORT'));
+  readiness.markReady();
   logger.info({ port }, 'gateway listening');
   return {
     port,
     url: `http://127.0.0.1:${port}`,
     subscriptionStats: () => subscriptions.stats(),
     async stop() {
+      readiness.markDraining();
       await subscriptions.close();
       await apollo.stop();
     },

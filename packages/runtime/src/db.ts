@@ -88,8 +88,10 @@ export async function ensureDatabaseExists(url: string = setting('DATABASE_URL')
     const [row] = await sql`select 1 from pg_database where datname = ${name}`;
     if (!row) await sql.unsafe(`create database "${name.replace(/"/g, '""')}"`);
   } catch (err) {
-    // Two processes may race to create it; the loser sees duplicate_database.
-    if ((err as { code?: string }).code !== '42P04') throw err;
+    // Two processes may race to create it; the loser sees duplicate_database, or a unique
+    // violation on pg_database when both got past Postgres' own existence check.
+    const code = (err as { code?: string }).code;
+    if (code !== '42P04' && code !== '23505') throw err;
   } finally {
     await sql.end();
   }
@@ -110,6 +112,21 @@ export async function recreateDatabase(url: string): Promise<void> {
 }
 
 /**
+ * Runs `work` on one dedicated connection while holding a session-level Postgres advisory lock
+ * named `key`: whoever else asks for the same key waits until `work` is done (or its connection
+ * dies, which releases the lock too).
+ */
+export async function withAdvisoryLock<T>(url: string, key: string, work: (sql: postgres.Sql) => Promise<T>): Promise<T> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await sql`select pg_advisory_lock(hashtext(${key}))`;
+    return await work(sql);
+  } finally {
+    await sql.end();
+  }
+}
+
+/**
  * Applies a subgraph's drizzle-kit migrations, bookkept in its own Postgres schema. Runs on one
  * dedicated connection holding an advisory lock, so several instances of a subgraph starting at
  * once migrate one after the other.
@@ -119,18 +136,13 @@ export async function migrateSubgraph(opts: {
   migrationsFolder: string;
   url?: string;
 }): Promise<void> {
-  const sql = postgres(opts.url ?? setting('DATABASE_URL'), { max: 1, onnotice: () => {} });
-  const lockKey = `migrate:${opts.schemaName}`;
-  try {
-    await sql`select pg_advisory_lock(hashtext(${lockKey}))`;
-    await migrate(drizzle(sql), {
+  await withAdvisoryLock(opts.url ?? setting('DATABASE_URL'), `migrate:${opts.schemaName}`, (sql) =>
+    migrate(drizzle(sql), {
       migrationsFolder: opts.migrationsFolder,
       migrationsSchema: opts.schemaName,
       migrationsTable: '__drizzle_migrations',
-    });
-  } finally {
-    await sql.end();
-  }
+    }),
+  );
 }
 
 /**

@@ -1,15 +1,20 @@
+import { stopWithinGrace } from './health';
 import { logger } from './logger';
 import { validateSettingsOrExit } from './settings';
 import { startSubgraph, type BaseContext, type RunningServer, type SubgraphDefinition } from './server';
 
-/** Stops `server` on SIGINT/SIGTERM, letting requests in flight finish. */
+/**
+ * Stops `server` on SIGINT/SIGTERM: it turns unready and lets requests in flight finish, for at most
+ * `SHUTDOWN_GRACE_MS`; then the process exits 0.
+ */
 export function stopOnSignals(server: RunningServer, name: string): void {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal, name }, 'stopping');
-    await server.stop().catch((err) => logger.error({ err }, 'stop failed'));
+    const outcome = await stopWithinGrace(() => server.stop()).catch((err) => logger.error({ err }, 'stop failed'));
+    if (outcome === 'grace-expired') logger.warn({ name }, 'grace period over: exiting with work in flight');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -11,10 +11,12 @@ import type { AddressInfo } from 'node:net';
 import { enforceAuthRules } from './auth';
 import type { HttpApp } from './internal';
 import { formatError } from './errors';
+import { mountHealthRoutes, Readiness } from './health';
 import { serveSubscriptions } from './live';
 import { IDENTITY_HEADER, verifyIdentityAssertion, type Identity } from './identity';
 import { logger, type Logger } from './logger';
 import { DateTimeScalar } from './scalars';
+import { setting } from './settings';
 import { subgraphPort, subgraphSdl, type SubgraphName } from './subgraphs';
 
 /** What every resolver receives; each subgraph's `Context` adds its database and per-request DataLoaders. */
@@ -58,7 +60,7 @@ export async function listen(server: Server, port: number): Promise<number> {
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', resolve);
+    server.listen(port, setting('LISTEN_HOST'), resolve);
   });
   return (server.address() as AddressInfo).port;
 }
@@ -91,11 +93,16 @@ export async function startSubgraph<TContext extends BaseContext>(
     includeStacktraceInErrorResponses: false,
     // Our process entry points own SIGINT/SIGTERM (stopOnSignals); Apollo's handlers would race them.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: setting('SHUTDOWN_GRACE_MS') }),
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
   });
   await apollo.start();
 
   app.use(express.json({ limit: '1mb' }));
+  const readiness = new Readiness();
+  mountHealthRoutes(app, readiness, def.health);
   app.get('/health', async (_req, res) => {
     try {
       await def.health();
@@ -120,11 +127,13 @@ export async function startSubgraph<TContext extends BaseContext>(
 
   const port = await listen(httpServer, opts.port ?? subgraphPort(def.name));
   const background = def.background?.();
+  readiness.markReady();
   log.info({ port }, 'subgraph listening');
   return {
     port,
     url: `http://127.0.0.1:${port}`,
     async stop() {
+      readiness.markDraining();
       await subscriptions.close();
       await apollo.stop();
       await background?.stop();

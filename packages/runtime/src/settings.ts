@@ -23,6 +23,7 @@ export type SettingGroup =
   | 'payments'
   | 'notifications'
   | 'web'
+  | 'deploy'
   | 'tools';
 
 interface Declaration<T> {
@@ -154,6 +155,63 @@ export const SETTINGS = {
   }),
 
   // ---- resilience: deadlines, breakers, health (issue 11)
+  SHUTDOWN_GRACE_MS: declare(positiveInt, {
+    default: '10000',
+    doc: 'on SIGTERM a process turns unready and lets requests in flight finish this long, then exits',
+    group: 'resilience',
+  }),
+  SUBGRAPH_QUERY_TIMEOUT_MS: declare(positiveInt, {
+    default: '2000',
+    doc: 'gateway: a query\'s fetch from one subgraph is abandoned after this (its fields null, `SERVICE_UNAVAILABLE`)',
+    group: 'resilience',
+  }),
+  SUBGRAPH_MUTATION_TIMEOUT_MS: declare(positiveInt, {
+    default: '25000',
+    doc: 'gateway: the same for a mutation\'s fetch (above `CHECKOUT_SETTLE_TIMEOUT_MS`, which checkout may wait)',
+    group: 'resilience',
+  }),
+  ...perSubgraph('QUERY_TIMEOUT_MS', (name) =>
+    declare(positiveInt.optional(), {
+      defaultText: '`SUBGRAPH_QUERY_TIMEOUT_MS`',
+      doc: `gateway: the query fetch deadline for ${name} alone`,
+      group: 'resilience',
+    }),
+  ),
+  BREAKER_ERROR_PERCENT: declare(z.coerce.number().int().min(1).max(100), {
+    default: '50',
+    doc: 'a circuit (per subgraph at the gateway, per service for internal calls) opens when this share of its recent calls failed…',
+    group: 'resilience',
+  }),
+  BREAKER_VOLUME_THRESHOLD: declare(positiveInt, {
+    default: '5',
+    doc: '…and at least this many calls were made in the window (10 s)',
+    group: 'resilience',
+  }),
+  BREAKER_RESET_MS: declare(positiveInt, {
+    default: '2000',
+    doc: 'an open circuit lets one probe through after this; its success closes the circuit',
+    group: 'resilience',
+  }),
+  INTERNAL_CALL_TIMEOUT_MS: declare(positiveInt, {
+    default: '5000',
+    doc: 'a service-to-service call (`callInternal`) is abandoned after this',
+    group: 'resilience',
+  }),
+  REDIS_COMMAND_TIMEOUT_MS: declare(positiveInt, {
+    default: '250',
+    doc: 'a Redis command not answered in this time fails (commands fail at once while Redis is unreachable)',
+    group: 'resilience',
+  }),
+  SUPERVISOR_MAX_RESTARTS: declare(positiveInt, {
+    default: '5',
+    doc: '`pnpm start`: a process that exits this many times within `SUPERVISOR_WINDOW_MS` is left down',
+    group: 'resilience',
+  }),
+  SUPERVISOR_WINDOW_MS: declare(positiveInt, {
+    default: '60000',
+    doc: '`pnpm start`: the window of `SUPERVISOR_MAX_RESTARTS`',
+    group: 'resilience',
+  }),
 
   // ---- traffic control: cost, rate limits, trusted documents (issue 12)
 
@@ -210,6 +268,17 @@ export const SETTINGS = {
   // ---- notifications (issue 15)
 
   // ---- web: the storefront client (issue 16)
+
+  // ---- deploy: the container image (issue 14)
+  SERVICE: declare(text.optional(), {
+    doc: 'the container image: which process it runs (`gateway`, a subgraph\'s name, `migrate` or `seed`; `scripts/serve.ts`)',
+    group: 'deploy',
+  }),
+  LISTEN_HOST: declare(text, {
+    default: '127.0.0.1',
+    doc: 'the address every server binds; the image sets `0.0.0.0` so other containers reach it',
+    group: 'deploy',
+  }),
 
   // ---- tools: seed, tests, benchmarks
   SEED_PRODUCTS: declare(positiveInt, { default: '1000', doc: '`pnpm seed`: products to create', group: 'tools' }),
@@ -349,6 +418,7 @@ export function renderSettingsTable(): string {
     payments: 'Payments',
     notifications: 'Notifications',
     web: 'Storefront client',
+    deploy: 'Container image',
     tools: 'Seed, tests and benchmarks',
   };
   const rows = (group: SettingGroup) =>
