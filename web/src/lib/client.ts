@@ -1,0 +1,77 @@
+/**
+ * The one GraphQL client: urql with its document cache, the session's access token on every
+ * request (refreshed shortly before it expires, or once when the graph answers UNAUTHENTICATED),
+ * and subscriptions over graphql-ws on the same `/graphql` (the token in `connectionParams`).
+ * The identity of a WebSocket is settled when it opens, so a new token reopens it.
+ */
+import { authExchange } from '@urql/exchange-auth';
+import { createClient as createWsClient } from 'graphql-ws';
+import { cacheExchange, Client, fetchExchange, subscriptionExchange } from 'urql';
+import { RefreshSessionDocument } from '../gql/graphql';
+import { expiresSoon, getSession, onSessionChange, setSession, updateTokens } from './session';
+
+export function graphqlUrl(): string {
+  return new URL('/graphql', window.location.href).toString();
+}
+
+function wsUrl(): string {
+  return graphqlUrl().replace(/^http/, 'ws');
+}
+
+export function createMarketplaceClient(): Client {
+  const ws = createWsClient({
+    url: wsUrl(),
+    lazy: true,
+    retryAttempts: Infinity,
+    shouldRetry: () => true,
+    connectionParams: () => {
+      const session = getSession();
+      return session ? { authorization: `Bearer ${session.accessToken}` } : {};
+    },
+  });
+  // Reopen with the new identity; graphql-ws re-subscribes what is still subscribed.
+  let lastToken = getSession()?.accessToken;
+  onSessionChange(() => {
+    const token = getSession()?.accessToken;
+    if (token !== lastToken) {
+      lastToken = token;
+      ws.terminate();
+    }
+  });
+
+  return new Client({
+    url: graphqlUrl(),
+    preferGetMethod: false,
+    exchanges: [
+      cacheExchange,
+      authExchange(async (utils) => ({
+        addAuthToOperation(operation) {
+          const session = getSession();
+          return session ? utils.appendHeaders(operation, { Authorization: `Bearer ${session.accessToken}` }) : operation;
+        },
+        willAuthError() {
+          const session = getSession();
+          return !!session && expiresSoon(session.accessToken, Date.now());
+        },
+        didAuthError(error) {
+          return error.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
+        },
+        async refreshAuth() {
+          const session = getSession();
+          if (!session) return;
+          // Refresh tokens are single-use: the exchange queues every operation behind this one call.
+          const result = await utils.mutate(RefreshSessionDocument, { refreshToken: session.refreshToken });
+          const tokens = result.data?.refreshSession;
+          if (tokens?.accessToken && tokens.refreshToken) updateTokens({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken });
+          else if (!result.error?.networkError) setSession(null); // refused: the session is over, sign in again
+        },
+      })),
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription: (request) => ({
+          subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...request, query: request.query ?? '' }, sink) }),
+        }),
+      }),
+    ],
+  });
+}
