@@ -1,34 +1,15 @@
 /**
  * The storefront in a real browser for the end-to-end tests: Debian's chromium (`/usr/bin/chromium`,
  * installed by `.ci/run` when missing; never a downloaded build) driven by playwright-core, and the
- * app built once (Vite) so the in-process gateway serves it at `/` as `pnpm start` does.
+ * app built (scripts/web.ts) so the in-process gateway serves it at `/` as `pnpm start` does.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
-export const WEB_DIR = join(import.meta.dirname, '..');
-export const ARTIFACTS_DIR = join(WEB_DIR, '..', 'test-artifacts', 'e2e');
+export const ARTIFACTS_DIR = join(import.meta.dirname, '..', '..', 'test-artifacts', 'e2e');
 const CHROMIUM = '/usr/bin/chromium';
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds web/dist unless it is newer than every source file (Vite only: `pnpm --filter web build` also typechecks). */
-export function buildWebIfStale(): void {
-  const index = join(WEB_DIR, 'dist', 'index.html');
-  const sources = Math.max(newestSource(join(WEB_DIR, 'src')), statSync(join(WEB_DIR, 'index.html')).mtimeMs);
-  if (existsSync(index) && statSync(index).mtimeMs > sources) return;
-  execFileSync(process.execPath, [join(WEB_DIR, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: WEB_DIR, stdio: 'inherit' });
-}
 
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);

@@ -9,8 +9,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { op } from '../../scripts/contract';
 import { startStack, type Stack } from '../../scripts/stack';
+import { buildWebIfStale } from '../../scripts/web';
 import { checkoutCart, createCategory, createProduct, createWarehouse, operatorToken, PASSWORD, registerCustomer, registerSeller, setStock } from '../../tests/helpers';
-import { buildWebIfStale, eventually, launchBrowser, newContext, screenshot, shown, signIn, textOf } from './browser';
+import { eventually, launchBrowser, newContext, screenshot, shown, signIn, textOf } from './browser';
 
 let stack: Stack;
 let browser: Browser;
@@ -90,6 +91,9 @@ describe('storefront in a browser', () => {
     await search.fill(WORD);
     await search.press('Enter');
     await eventually(() => textOf(page.getByRole('heading', { level: 1 }))).toBe(`6 products for “${WORD}”`);
+
+    await eventually(() => page.locator('.product-grid li').count()).toBe(6);
+    await screenshot(page, 'catalog');
 
     await page.getByRole('checkbox', { name: /Aurora/ }).check();
     await eventually(() => textOf(page.getByRole('heading', { level: 1 }))).toBe(`2 products for “${WORD}”`);

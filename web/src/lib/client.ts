@@ -5,22 +5,31 @@
  * The identity of a WebSocket is settled when it opens, so a new token reopens it.
  */
 import { authExchange } from '@urql/exchange-auth';
+import type { DocumentNode } from 'graphql';
 import { createClient as createWsClient } from 'graphql-ws';
 import { cacheExchange, Client, fetchExchange, subscriptionExchange } from 'urql';
 import { RefreshSessionDocument } from '../gql/graphql';
 import { expiresSoon, getSession, onSessionChange, setSession, updateTokens } from './session';
 
-export function graphqlUrl(): string {
-  return new URL('/graphql', window.location.href).toString();
+const isRefresh = (document: DocumentNode) =>
+  document.definitions.some((d) => d.kind === 'OperationDefinition' && d.name?.value === 'RefreshSession');
+
+export interface ClientOptions {
+  /** The gateway's `/graphql`; in the browser, the page's own origin. */
+  url?: string;
+  /** Outside a browser (tests on Node 20), a WebSocket implementation such as `ws`'s. */
+  webSocketImpl?: unknown;
 }
 
-function wsUrl(): string {
-  return graphqlUrl().replace(/^http/, 'ws');
+/** The page's own `/graphql`: the gateway serves the app (or Vite's dev server forwards to it). */
+function pageGraphqlUrl(): string {
+  return new URL('/graphql', (globalThis as { location?: { href: string } }).location?.href).toString();
 }
 
-export function createMarketplaceClient(): Client {
+export function createMarketplaceClient({ url = pageGraphqlUrl(), webSocketImpl }: ClientOptions = {}): Client {
   const ws = createWsClient({
-    url: wsUrl(),
+    url: url.replace(/^http/, 'ws'),
+    webSocketImpl,
     lazy: true,
     retryAttempts: Infinity,
     shouldRetry: () => true,
@@ -40,14 +49,15 @@ export function createMarketplaceClient(): Client {
   });
 
   return new Client({
-    url: graphqlUrl(),
+    url,
     preferGetMethod: false,
     exchanges: [
       cacheExchange,
       authExchange(async (utils) => ({
         addAuthToOperation(operation) {
           const session = getSession();
-          return session ? utils.appendHeaders(operation, { Authorization: `Bearer ${session.accessToken}` }) : operation;
+          // The refresh itself goes without the (expired) access token: the gateway refuses a bad one on any request.
+          return session && !isRefresh(operation.query) ? utils.appendHeaders(operation, { Authorization: `Bearer ${session.accessToken}` }) : operation;
         },
         willAuthError() {
           const session = getSession();

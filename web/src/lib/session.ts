@@ -18,13 +18,15 @@ export interface Session {
 }
 
 const KEY = 'marketplace.session';
+/** The browser's localStorage; absent outside a browser (the client's tests on Node), where sessions live in memory. */
+const storage = (globalThis as { localStorage?: { getItem(k: string): string | null; setItem(k: string, v: string): void; removeItem(k: string): void } }).localStorage;
 type Listener = () => void;
 const listeners = new Set<Listener>();
 let current: Session | null = read();
 
 function read(): Session | null {
   try {
-    const raw = globalThis.localStorage?.getItem(KEY);
+    const raw = storage?.getItem(KEY);
     return raw ? (JSON.parse(raw) as Session) : null;
   } catch {
     return null;
@@ -37,8 +39,8 @@ export function getSession(): Session | null {
 
 export function setSession(next: Session | null): void {
   current = next;
-  if (next) globalThis.localStorage?.setItem(KEY, JSON.stringify(next));
-  else globalThis.localStorage?.removeItem(KEY);
+  if (next) storage?.setItem(KEY, JSON.stringify(next));
+  else storage?.removeItem(KEY);
   for (const listener of listeners) listener();
 }
 
