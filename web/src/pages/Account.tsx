@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
-import { AddAddressDocument, BecomeSellerDocument, MeDocument } from '../gql/graphql';
-import { Empty, Field, FormMessages, Loading, ProblemNotice } from '../components/ui';
+import { AddAddressDocument, BecomeSellerDocument, MeDocument, RemoveFromWishlistDocument } from '../gql/graphql';
+import { Empty, Field, FormMessages, Loading, Price, ProblemNotice } from '../components/ui';
 import { formErrors } from '../lib/errors';
 import { updateTokens, useSession } from '../lib/session';
 import { SignInFirst } from './SignIn';
@@ -10,7 +11,8 @@ const EMPTY_ADDRESS = { fullName: '', line1: '', line2: '', city: '', region: ''
 
 export function AccountPage() {
   const session = useSession();
-  const [{ data, fetching, error }] = useQuery({ query: MeDocument, pause: !session });
+  const [{ data, fetching, error }] = useQuery({ query: MeDocument, pause: !session, requestPolicy: 'cache-and-network' });
+  const [removed, removeFromWishlist] = useMutation(RemoveFromWishlistDocument);
   if (!session) return <SignInFirst what="your account" />;
   const me = data?.me;
   return (
@@ -39,6 +41,24 @@ export function AccountPage() {
             </ul>
           )}
           <AddressForm />
+          <h2>Wishlist</h2>
+          <ProblemNotice error={removed.error} />
+          {!me.wishlist ? (
+            <p className="muted">Your wishlist is unavailable right now.</p>
+          ) : me.wishlist.length === 0 ? (
+            <Empty>Nothing saved yet. Save products from their pages.</Empty>
+          ) : (
+            <ul className="wishlist">
+              {me.wishlist.map((p) => (
+                <li key={p.id}>
+                  <Link to={`/products/${p.id}`}>{p.title}</Link> <Price money={p.price} /> {p.inStock === false && <span className="muted">out of stock</span>}{' '}
+                  <button type="button" className="link" onClick={() => removeFromWishlist({ productId: p.id }, { additionalTypenames: ['User'] })} aria-label={`Remove ${p.title} from the wishlist`}>
+                    Remove
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
           {!me.roles.includes('SELLER') && <BecomeSellerForm />}
         </>
       )}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery, useSubscription } from 'urql';
-import { AddToCartDocument, MarkReviewHelpfulDocument, ProductPageDocument, WatchStockDocument } from '../gql/graphql';
+import { AddToCartDocument, AddToWishlistDocument, MarkReviewHelpfulDocument, ProductPageDocument, WatchStockDocument } from '../gql/graphql';
 import { Empty, FormMessages, Loading, Price, ProblemNotice, ProductImage, SelectField, Stars } from '../components/ui';
 import { describeError, formErrors } from '../lib/errors';
 import { quantityChoices } from '../lib/money';
@@ -23,6 +23,7 @@ export function ProductPage() {
   const [quantity, setQuantity] = useState(1);
   const [added, addToCart] = useMutation(AddToCartDocument);
   const [, markHelpful] = useMutation(MarkReviewHelpfulDocument);
+  const [wished, addToWishlist] = useMutation(AddToWishlistDocument);
 
   const product = data?.product;
   if (fetching && !product) return <Loading what="Loading product" />;
@@ -80,10 +81,17 @@ export function ProductPage() {
                 <option key={n}>{n}</option>
               ))}
             </SelectField>
-            <button type="button" onClick={add} disabled={added.fetching || stock?.available === 0}>
+            <button type="button" className="primary" onClick={add} disabled={added.fetching || stock?.available === 0}>
               Add to cart
             </button>
+            {session && (
+              <button type="button" onClick={() => addToWishlist({ productId: product.id }, { additionalTypenames: ['User'] })} disabled={wished.fetching}>
+                {wished.data?.addToWishlist.wishlist ? 'In your wishlist' : 'Save to wishlist'}
+              </button>
+            )}
           </div>
+          <ProblemNotice error={wished.error} />
+          <FormMessages messages={(wished.data?.addToWishlist.userErrors ?? []).map((e) => e.message)} />
           <ProblemNotice error={added.error} />
           <FormMessages messages={[...cartErrors.general, ...Object.values(cartErrors.byField).flat()]} />
           {added.data?.addToCart.cart && !added.data.addToCart.userErrors.length && (
