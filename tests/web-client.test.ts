@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createMarketplaceClient } from '../web/src/lib/client';
 import { getSession, setSession } from '../web/src/lib/session';
-import { MeDocument, TrackOrderDocument } from '../web/src/gql/graphql';
+import { AddToCartDocument, CartDocument, MeDocument, TrackOrderDocument } from '../web/src/gql/graphql';
 import { op } from '../scripts/contract';
 import { startStack, type Stack } from '../scripts/stack';
 import { checkoutCart, createCategory, createProduct, createWarehouse, operatorToken, registerCustomer, registerSeller, setStock } from './helpers';
@@ -62,6 +62,30 @@ describe('the storefront client', () => {
     const result = await client.query(MeDocument, {}, { requestPolicy: 'network-only' }).toPromise();
     expect(getSession()).toBeNull();
     expect(result.data?.me ?? null).toBeNull();
+  });
+
+  it('sends the contract\'s operations exactly as written (so the trusted-documents manifest covers them), and a mutation refreshes what it changed', async () => {
+    const admin = await operatorToken(stack);
+    const categoryId = (await createCategory(stack, admin)).id;
+    const warehouseId = (await createWarehouse(stack, admin)).id;
+    const store = await registerSeller(stack);
+    const product = await createProduct(stack, store.token, categoryId, { prices: [1200] });
+    await setStock(stack, store.token, product.variants[0]!.id, warehouseId, 5);
+    await signedIn();
+
+    const sent: { operationName?: string; query: string }[] = [];
+    const watching: typeof fetch = (input, init) => {
+      sent.push(JSON.parse(String(init?.body)));
+      return fetch(input, init);
+    };
+    const client = createMarketplaceClient({ url: stack.gatewayUrl, webSocketImpl: WebSocket, fetch: watching });
+    expect((await client.query(CartDocument, {}).toPromise()).data?.me?.cart.itemCount).toBe(0);
+    await client.mutation(AddToCartDocument, { variantId: product.variants[0]!.id, quantity: 2 }).toPromise();
+    // The cached cart was dropped by the mutation (both are tagged Cart): asked again, it comes from the graph.
+    expect((await client.query(CartDocument, {}).toPromise()).data?.me?.cart.itemCount).toBe(2);
+
+    expect(sent.map((body) => body.operationName)).toEqual(['Cart', 'AddToCart', 'Cart']);
+    for (const body of sent) expect(body.query).toBe(op(body.operationName!));
   });
 
   it('subscribes over graphql-ws with the session\'s identity and receives the order\'s changes', async () => {

@@ -1,15 +1,45 @@
 /**
- * The one GraphQL client: urql with its document cache, the session's access token on every
+ * The one GraphQL client: urql with its document cache (dependencies declared per operation in
+ * cache-tags.ts; the operations go out exactly as the contract writes them), the session's access token on every
  * request (refreshed shortly before it expires, or once when the graph answers UNAUTHENTICATED),
  * and subscriptions over graphql-ws on the same `/graphql` (the token in `connectionParams`).
  * The identity of a WebSocket is settled when it opens, so a new token reopens it.
  */
 import { authExchange } from '@urql/exchange-auth';
-import type { DocumentNode } from 'graphql';
+import { getOperationAST, visit, type DocumentNode } from 'graphql';
 import { createClient as createWsClient } from 'graphql-ws';
-import { cacheExchange, Client, fetchExchange, subscriptionExchange } from 'urql';
+import { cacheExchange, Client, fetchExchange, makeOperation, mapExchange, subscriptionExchange } from 'urql';
 import { RefreshSessionDocument } from '../gql/graphql';
+import { CACHE_TAGS } from './cache-tags';
 import { expiresSoon, getSession, onSessionChange, setSession, updateTokens } from './session';
+
+/** Each operation's cache tags (lib/cache-tags.ts) as urql's `additionalTypenames`. */
+const declaredDependencies = mapExchange({
+  onOperation(operation) {
+    const tags = CACHE_TAGS[getOperationAST(operation.query)?.name?.value ?? ''];
+    if (!tags) return operation;
+    return makeOperation(operation.kind, operation, { ...operation.context, additionalTypenames: [...(operation.context.additionalTypenames ?? []), ...tags] });
+  },
+});
+
+/**
+ * The operation as the contract writes it: urql's document cache adds `__typename` to every
+ * selection, which would make the text differ from the trusted-documents manifest.
+ */
+const asWritten = new WeakMap<DocumentNode, DocumentNode>();
+const contractText = mapExchange({
+  onOperation(operation) {
+    if (operation.kind !== 'query' && operation.kind !== 'mutation') return operation;
+    let query = asWritten.get(operation.query);
+    if (!query) {
+      query = visit(operation.query, { Field: (field) => (field.name.value === '__typename' ? null : undefined) });
+      asWritten.set(operation.query, query);
+    }
+    const sent = makeOperation(operation.kind, operation, operation.context);
+    sent.query = query;
+    return sent;
+  },
+});
 
 const isRefresh = (document: DocumentNode) =>
   document.definitions.some((d) => d.kind === 'OperationDefinition' && d.name?.value === 'RefreshSession');
@@ -19,6 +49,8 @@ export interface ClientOptions {
   url?: string;
   /** Outside a browser (tests on Node 20), a WebSocket implementation such as `ws`'s. */
   webSocketImpl?: unknown;
+  /** Tests: watch what goes on the wire. */
+  fetch?: typeof fetch;
 }
 
 /** The page's own `/graphql`: the gateway serves the app (or Vite's dev server forwards to it). */
@@ -26,7 +58,7 @@ function pageGraphqlUrl(): string {
   return new URL('/graphql', (globalThis as { location?: { href: string } }).location?.href).toString();
 }
 
-export function createMarketplaceClient({ url = pageGraphqlUrl(), webSocketImpl }: ClientOptions = {}): Client {
+export function createMarketplaceClient({ url = pageGraphqlUrl(), webSocketImpl, fetch }: ClientOptions = {}): Client {
   const ws = createWsClient({
     url: url.replace(/^http/, 'ws'),
     webSocketImpl,
@@ -50,9 +82,12 @@ export function createMarketplaceClient({ url = pageGraphqlUrl(), webSocketImpl 
 
   return new Client({
     url,
+    fetch,
     preferGetMethod: false,
     exchanges: [
+      declaredDependencies,
       cacheExchange,
+      contractText,
       authExchange(async (utils) => ({
         addAuthToOperation(operation) {
           const session = getSession();

@@ -52,7 +52,7 @@ export function AccountPage() {
               {me.wishlist.map((p) => (
                 <li key={p.id}>
                   <Link to={`/products/${p.id}`}>{p.title}</Link> <Price money={p.price} /> {p.inStock === false && <span className="muted">out of stock</span>}{' '}
-                  <button type="button" className="link" onClick={() => removeFromWishlist({ productId: p.id }, { additionalTypenames: ['User'] })} aria-label={`Remove ${p.title} from the wishlist`}>
+                  <button type="button" className="link" onClick={() => removeFromWishlist({ productId: p.id })} aria-label={`Remove ${p.title} from the wishlist`}>
                     Remove
                   </button>
                 </li>
@@ -75,7 +75,7 @@ export function AddressForm({ onAdded }: { onAdded?: (id: string) => void }) {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const res = await addAddress({ input: { ...input, line2: input.line2 || undefined } }, { additionalTypenames: ['User', 'Address'] });
+    const res = await addAddress({ input: { ...input, line2: input.line2 || undefined } });
     const address = res.data?.addAddress.address;
     if (address) {
       setInput(EMPTY_ADDRESS);

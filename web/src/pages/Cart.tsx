@@ -46,7 +46,7 @@ export function CartPage() {
                     <SelectField
                       label={`Quantity of ${line.variant.product.title}`}
                       value={line.quantity}
-                      onChange={(e) => updateLine({ lineId: line.id, quantity: Number(e.target.value) }, { additionalTypenames: ['Cart'] })}
+                      onChange={(e) => updateLine({ lineId: line.id, quantity: Number(e.target.value) })}
                     >
                       {quantityChoices(line.variant.stock?.available, line.quantity).map((n) => (
                         <option key={n}>{n}</option>
@@ -55,7 +55,7 @@ export function CartPage() {
                   </td>
                   <td><Price money={line.lineTotal} /></td>
                   <td>
-                    <button type="button" className="link" onClick={() => removeLine({ lineId: line.id }, { additionalTypenames: ['Cart'] })}>
+                    <button type="button" className="link" onClick={() => removeLine({ lineId: line.id })}>
                       Remove
                     </button>
                   </td>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { CatalogDocument, SuggestDocument, type ProductSort } from '../gql/graphql';
@@ -48,7 +48,10 @@ export function CatalogPage() {
     },
   };
   const [{ data, fetching, error }] = useQuery({ query: CatalogDocument, variables });
-  const products = data?.products;
+  // While a new filter loads, the previous page and facets stay (no flicker, the facet just clicked stays put).
+  const shown = useRef(data);
+  if (data) shown.current = data;
+  const products = (data ?? shown.current)?.products;
 
   return (
     <div className="catalog">

@@ -52,7 +52,7 @@ export function CheckoutPage() {
     try {
       const choice = { shippingAddressId: addressId, paymentToken, shippingSpeed };
       const idempotencyKey = attempts.current.keyFor(choice);
-      const res = await checkout({ input: { idempotencyKey, ...choice } }, { additionalTypenames: ['Cart', 'Order'] });
+      const res = await checkout({ input: { idempotencyKey, ...choice } });
       const answer = res.data?.checkout;
       if (!answer) return; // no answer (network): the same attempt is sent again with its key
       if (!isStillSettling(answer.userErrors.map((u) => u.code))) attempts.current.settled();

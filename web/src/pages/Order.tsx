@@ -138,7 +138,7 @@ function ReturnForm({ orderId, lines }: { orderId: string; lines: { id: string; 
   const errors = formErrors(result.data?.requestReturn.userErrors, ['reason', 'lineIds']);
   async function submit(e: FormEvent) {
     e.preventDefault();
-    await requestReturn({ orderId, lineIds: chosen, reason }, { additionalTypenames: ['Order'] });
+    await requestReturn({ orderId, lineIds: chosen, reason });
   }
   if (result.data?.requestReturn.returnRequest) return <p className="notice ok" role="status">Return requested: {result.data.requestReturn.returnRequest.status.toLowerCase()}.</p>;
   return (

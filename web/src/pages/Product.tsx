@@ -85,7 +85,7 @@ export function ProductPage() {
               Add to cart
             </button>
             {session && (
-              <button type="button" onClick={() => addToWishlist({ productId: product.id }, { additionalTypenames: ['User'] })} disabled={wished.fetching}>
+              <button type="button" onClick={() => addToWishlist({ productId: product.id })} disabled={wished.fetching}>
                 {wished.data?.addToWishlist.wishlist ? 'In your wishlist' : 'Save to wishlist'}
               </button>
             )}

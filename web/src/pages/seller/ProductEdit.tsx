@@ -49,7 +49,7 @@ function EditForm({ product }: { product: Product }) {
     e.preventDefault();
     update({ id: product.id, input: fields });
   };
-  const setStatus = (status: 'ACTIVE' | 'DRAFT' | 'ARCHIVED') => update({ id: product.id, input: { status } }, { additionalTypenames: ['Product'] });
+  const setStatus = (status: 'ACTIVE' | 'DRAFT' | 'ARCHIVED') => update({ id: product.id, input: { status } });
   const set = (key: keyof typeof fields) => (e: { target: { value: string } }) => setFields({ ...fields, [key]: e.target.value });
 
   return (
@@ -126,7 +126,7 @@ function SetStockForm({ variantId, sku, warehouse }: { variantId: string; sku: s
       onSubmit={(e) => {
         e.preventDefault();
         if (onHand.trim() === '' || !Number.isInteger(Number(onHand))) return;
-        setStock({ variantId, warehouseId: warehouse.id, onHand: Number(onHand) }, { additionalTypenames: ['ProductVariant', 'VariantStock'] });
+        setStock({ variantId, warehouseId: warehouse.id, onHand: Number(onHand) });
       }}
     >
       <Field label={`${sku} on hand at ${warehouse.code}`} type="number" min={0} inputMode="numeric" value={onHand} onChange={(e) => setOnHand(e.target.value)} errors={[...errors.general, ...Object.values(errors.byField).flat()]} />

@@ -59,7 +59,6 @@ export function SellerNewProductPage() {
           variants: variants.map((v, i) => ({ sku: v.sku, title: v.title, attributes: parseAttributes(v.attributes), price: prices[i]! })),
         },
       },
-      { additionalTypenames: ['Seller', 'ProductConnection'] },
     );
     const product = res.data?.createProduct.product;
     if (product) navigate(`/seller/products/${product.id}?created=1`);
