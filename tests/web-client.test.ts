@@ -34,7 +34,7 @@ describe('the storefront client', () => {
   it('refreshes an access token about to expire before sending, and keeps the rotated refresh token', async () => {
     const customer = await signedIn();
     setSession({ ...getSession()!, accessToken: expiredToken() });
-    const client = createMarketplaceClient({ url: stack.gatewayUrl, webSocketImpl: WebSocket });
+    const { client } = createMarketplaceClient({ url: stack.gatewayUrl, webSocketImpl: WebSocket });
     const result = await client.query(MeDocument, {}, { requestPolicy: 'network-only' }).toPromise();
     expect(result.error).toBeUndefined();
     expect(result.data?.me?.email).toBe(customer.email);
@@ -47,7 +47,7 @@ describe('the storefront client', () => {
   it('refreshes once when the graph refuses the token, then sends the operation again', async () => {
     const customer = await signedIn();
     setSession({ ...getSession()!, accessToken: 'revoked-or-garbled' });
-    const client = createMarketplaceClient({ url: stack.gatewayUrl, webSocketImpl: WebSocket });
+    const { client } = createMarketplaceClient({ url: stack.gatewayUrl, webSocketImpl: WebSocket });
     const result = await client.query(MeDocument, {}, { requestPolicy: 'network-only' }).toPromise();
     expect(result.error).toBeUndefined();
     expect(result.data?.me?.email).toBe(customer.email);
@@ -58,7 +58,7 @@ describe('the storefront client', () => {
     const customer = await signedIn();
     await stack.request(op('RefreshSession'), { refreshToken: customer.refreshToken }); // rotated elsewhere: ours is stale
     setSession({ ...getSession()!, accessToken: expiredToken() });
-    const client = createMarketplaceClient({ url: stack.gatewayUrl, webSocketImpl: WebSocket });
+    const { client } = createMarketplaceClient({ url: stack.gatewayUrl, webSocketImpl: WebSocket });
     const result = await client.query(MeDocument, {}, { requestPolicy: 'network-only' }).toPromise();
     expect(getSession()).toBeNull();
     expect(result.data?.me ?? null).toBeNull();
@@ -78,7 +78,7 @@ describe('the storefront client', () => {
       sent.push(JSON.parse(String(init?.body)));
       return fetch(input, init);
     };
-    const client = createMarketplaceClient({ url: stack.gatewayUrl, webSocketImpl: WebSocket, fetch: watching });
+    const { client } = createMarketplaceClient({ url: stack.gatewayUrl, webSocketImpl: WebSocket, fetch: watching });
     expect((await client.query(CartDocument, {}).toPromise()).data?.me?.cart.itemCount).toBe(0);
     await client.mutation(AddToCartDocument, { variantId: product.variants[0]!.id, quantity: 2 }).toPromise();
     // The cached cart was dropped by the mutation (both are tagged Cart): asked again, it comes from the graph.
@@ -98,7 +98,7 @@ describe('the storefront client', () => {
     const buyer = await signedIn();
     const order = await checkoutCart(stack, buyer.token, [{ variantId: product.variants[0]!.id, quantity: 1 }]);
 
-    const client = createMarketplaceClient({ url: stack.gatewayUrl, webSocketImpl: WebSocket });
+    const { client } = createMarketplaceClient({ url: stack.gatewayUrl, webSocketImpl: WebSocket });
     const statuses: string[] = [];
     const before = stack.subscriptionStats().clients;
     const { unsubscribe } = client.subscription(TrackOrderDocument, { id: order.id }).subscribe((result) => {

@@ -58,7 +58,13 @@ function pageGraphqlUrl(): string {
   return new URL('/graphql', (globalThis as { location?: { href: string } }).location?.href).toString();
 }
 
-export function createMarketplaceClient({ url = pageGraphqlUrl(), webSocketImpl, fetch }: ClientOptions = {}): Client {
+export interface MarketplaceClient {
+  client: Client;
+  /** Closes its WebSocket and stops following the session (the app makes a new client per user). */
+  dispose(): void;
+}
+
+export function createMarketplaceClient({ url = pageGraphqlUrl(), webSocketImpl, fetch }: ClientOptions = {}): MarketplaceClient {
   const ws = createWsClient({
     url: url.replace(/^http/, 'ws'),
     webSocketImpl,
@@ -72,7 +78,7 @@ export function createMarketplaceClient({ url = pageGraphqlUrl(), webSocketImpl,
   });
   // Reopen with the new identity; graphql-ws re-subscribes what is still subscribed.
   let lastToken = getSession()?.accessToken;
-  onSessionChange(() => {
+  const stopFollowing = onSessionChange(() => {
     const token = getSession()?.accessToken;
     if (token !== lastToken) {
       lastToken = token;
@@ -80,7 +86,7 @@ export function createMarketplaceClient({ url = pageGraphqlUrl(), webSocketImpl,
     }
   });
 
-  return new Client({
+  const client = new Client({
     url,
     fetch,
     preferGetMethod: false,
@@ -119,4 +125,11 @@ export function createMarketplaceClient({ url = pageGraphqlUrl(), webSocketImpl,
       }),
     ],
   });
+  return {
+    client,
+    dispose() {
+      stopFollowing();
+      void ws.dispose();
+    },
+  };
 }

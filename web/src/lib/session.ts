@@ -56,7 +56,9 @@ export function updateTokens(tokens: { accessToken: string; refreshToken?: strin
 
 export function onSessionChange(listener: Listener): () => void {
   listeners.add(listener);
-  return () => listeners.delete(listener);
+  return () => {
+    listeners.delete(listener);
+  };
 }
 
 export function useSession(): Session | null {
