@@ -23,7 +23,7 @@ export async function launchBrowser(): Promise<Browser> {
 /** A fresh browser profile (cookies, storage) on the storefront; requests anywhere else (product image hosts) are refused. */
 export async function newContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
   const context = await browser.newContext({ baseURL, viewport: { width: 1024, height: 768 } });
-  context.setDefaultTimeout(10_000);
+  context.setDefaultTimeout(20_000);
   await context.route('**/*', (route) => (route.request().url().startsWith(baseURL) ? route.continue() : route.abort()));
   return context;
 }
@@ -45,7 +45,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** Polls what the page shows (vitest's expect.poll with a browser's patience). */
-export const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000, interval: 100 });
+export const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000, interval: 100 });
 
 export async function textOf(locator: Locator): Promise<string> {
   return ((await locator.first().textContent({ timeout: 1_000 }).catch(() => '')) ?? '').replace(/\s+/g, ' ').trim();

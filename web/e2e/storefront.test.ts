@@ -73,10 +73,11 @@ async function availableOf(productId: string): Promise<number> {
 
 /** Waits until the gateway holds `count` more subscriptions than `before` (the page subscribed, so no event can be missed). */
 async function subscribed(before: number, count = 1): Promise<void> {
-  await expect.poll(() => stack.subscriptionStats().clients, { timeout: 10_000 }).toBeGreaterThanOrEqual(before + count);
+  await expect.poll(() => stack.subscriptionStats().clients, { timeout: 20_000 }).toBeGreaterThanOrEqual(before + count);
 }
 
-describe('storefront in a browser', () => {
+// A journey is a few seconds alone; the whole suite runs beside it in CI, so each may take longer.
+describe('storefront in a browser', { timeout: 90_000 }, () => {
   it('a shopper searches, filters by a facet, opens a product, adds it to the cart and checks out once, however often "Place order" is clicked', async () => {
     const shopper = await registerCustomer(stack, 'Sam Shopper');
     const context = await newContext(browser, baseURL);
