@@ -25,7 +25,7 @@ export default defineConfig({
   // Apollo's packages are CommonJS and require graphql's CJS build; ours must share that one copy.
   resolve: { alias: { graphql: 'graphql/index.js' } },
   test: {
-    include: ['subgraphs/*/test/**/*.test.ts', 'gateway/test/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'tests/**/*.test.ts'],
+    include: ['subgraphs/*/test/**/*.test.ts', 'gateway/test/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'tests/**/*.test.ts', 'web/test/**/*.test.ts', 'web/e2e/**/*.test.ts'],
     globalSetup: ['tests/global-setup.ts'],
     env: testEnv,
     pool: 'forks',

@@ -7,10 +7,12 @@ import { ensureDevKeys, isProduction, logger, REPO_ROOT, setting, subgraphPort, 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { migrateAll } from './migrate';
+import { buildWebIfStale } from './web';
 
 validateSettingsOrExit();
 if (!isProduction()) await ensureDevKeys();
 await migrateAll();
+buildWebIfStale();
 const { ensureOperator } = await import('../subgraphs/users/src/index');
 await ensureOperator();
 

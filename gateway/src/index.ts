@@ -25,6 +25,7 @@ import { refuseSubscriptionsOverHttp } from './http-subscriptions';
 import { publicResponseCache } from './response-cache';
 import { subgraphDataSources } from './subgraph-data-source';
 import { serveSubscriptions } from './subscriptions';
+import { serveWeb } from './web';
 
 export const SUPERGRAPH_PATH = join(REPO_ROOT, 'schema', 'supergraph.graphql');
 
@@ -90,6 +91,7 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Gatewa
     express.json({ limit: '256kb' }),
     expressMiddleware(apollo, { context: ({ req }) => createGatewayContext(req.header('authorization')) }),
   );
+  serveWeb(app);
 
   const port = await listen(httpServer, opts.port ?? setting('PORT'));
   readiness.markReady();

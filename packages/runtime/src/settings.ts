@@ -268,6 +268,16 @@ export const SETTINGS = {
   // ---- notifications (issue 15)
 
   // ---- web: the storefront client (issue 16)
+  WEB_DIST_DIR: declare(text.optional(), {
+    defaultText: '`web/dist` in the repository',
+    doc: 'the built storefront (`pnpm --filter web build`), which the gateway serves at `/` when it exists',
+    group: 'web',
+  }),
+  WEB_DEV_PORT: declare(port, {
+    default: '5173',
+    doc: '`pnpm dev:web`: where Vite\'s dev server listens (it forwards `/graphql` to the gateway at `PORT`)',
+    group: 'web',
+  }),
 
   // ---- deploy: the container image (issue 14)
   SERVICE: declare(text.optional(), {
