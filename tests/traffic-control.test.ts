@@ -365,7 +365,7 @@ describe('introspection', () => {
 
 describe('subscriptions', () => {
   function wsClient(token: string) {
-    return createClient({ url: stack.gatewayWsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: false });
+    return createClient({ url: stack.gatewayWsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: false, onNonLazyError: () => {} });
   }
 
   it('bounds the subscriptions one connection holds', async () => {
@@ -384,6 +384,18 @@ describe('subscriptions', () => {
     await subscribe();
     expect(outcomes).toHaveLength(1);
     expect(outcomes[0]).toMatch(/RATE_LIMITED/);
+    await client.dispose();
+  });
+
+  it('refuses a subscription dearer than one operation may be', async () => {
+    const token = await customerToken();
+    process.env.TRAFFIC_MAX_OPERATION_COST = '2'; // WatchStock costs 3 (docs/query-cost.md)
+    const client = wsClient(token);
+    const error = await new Promise<unknown>((resolve) => {
+      client.subscribe({ query: op('WatchStock'), variables: { productId: randomUUID() } }, { next: (r) => resolve(r.errors), error: resolve, complete: () => {} });
+    });
+    expect(JSON.stringify(error)).toMatch(/GRAPHQL_VALIDATION_FAILED/);
+    expect(JSON.stringify(error)).toMatch(/costs 3, more than the 2/);
     await client.dispose();
   });
 

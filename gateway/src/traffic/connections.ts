@@ -1,15 +1,30 @@
 /**
  * Bounds on what one client holds open for subscriptions: WebSocket connections per client on this
- * gateway process (CONNECTIONS_PER_CLIENT) and subscriptions per connection
- * (SUBSCRIPTIONS_PER_CONNECTION). Subscriptions cost no points: their load is what they hold open.
+ * gateway process (CONNECTIONS_PER_CLIENT), subscriptions per connection
+ * (SUBSCRIPTIONS_PER_CONNECTION), and each subscription's cost within TRAFFIC_MAX_OPERATION_COST.
+ * Subscriptions take no points from buckets: their load is what they hold open.
  */
 import { setting, type Identity } from '@marketplace/runtime';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import { clientAddress, clientOf } from './client';
+import { CostCalculator } from './cost';
 
-export class ClientConnections {
+export class SubscriptionLimits {
   private readonly open_ = new Map<string, number>();
+  private readonly costs: CostCalculator;
+
+  constructor(apiSchema: GraphQLSchema, supergraphSdl: string) {
+    this.costs = new CostCalculator(apiSchema, supergraphSdl);
+  }
+
+  /** Errors for a subscription dearer than one operation may be; undefined when it may run. */
+  refuseCostly(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): GraphQLError[] | undefined {
+    const requested = this.costs.requested(this.costs.compile(document, operation), variables);
+    const ceiling = setting('TRAFFIC_MAX_OPERATION_COST');
+    if (requested <= ceiling) return undefined;
+    return [new GraphQLError(`This subscription costs ${requested}, more than the ${ceiling} one operation may cost.`, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })];
+  }
 
   /** Counts a new connection against its client: the client's id, or undefined when it holds too many. */
   open(identity: Identity, request: IncomingMessage): string | undefined {
