@@ -140,6 +140,11 @@ describe('query cost', () => {
     await sleep(5000);
     const later = await post({ query: TWENTY }, { address });
     expect(later.body.extensions!.cost.throttleStatus.currentlyAvailable).toBeGreaterThanOrEqual(fallen);
+
+    // An operation refused before it is priced costs nothing, and still says where the bucket stands.
+    const invalid = await post({ query: '{ noSuchField }' }, { address });
+    expect(invalid.body.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(invalid.body.extensions!.cost).toMatchObject({ requestedQueryCost: 0, actualQueryCost: 0, throttleStatus: { maximumAvailable: 200 } });
   });
 
   it('refunds what an operation asked for and did not use', async () => {

@@ -40,11 +40,17 @@ import {
 } from 'graphql';
 import { setting } from '@marketplace/runtime';
 
+interface ListSize {
+  assumedSize?: number;
+  slicingArguments?: string[];
+  sizedFields?: string[];
+}
+
 /** `@cost` and `@listSize` as the supergraph declares them, by `Type.field` (and `@cost` by type). */
 interface Demand {
   fieldWeight: Map<string, number>;
   typeWeight: Map<string, number>;
-  listSize: Map<string, { assumedSize?: number; slicingArguments?: string[]; sizedFields?: string[] }>;
+  listSize: Map<string, ListSize>;
 }
 
 /** How many items a list field is priced at: fixed, or the largest of some arguments. */
@@ -208,7 +214,7 @@ export class CostCalculator {
     return { responseKey, weight, size, children };
   }
 
-  private sizeOf(definition: GraphQLField<unknown, unknown>, node: FieldNode, listSize: Demand['listSize'] extends Map<string, infer V> ? V | undefined : never): Size {
+  private sizeOf(definition: GraphQLField<unknown, unknown>, node: FieldNode, listSize: ListSize | undefined): Size {
     const fallback = listSize?.assumedSize ?? setting('TRAFFIC_ASSUMED_LIST_SIZE');
     if (!listSize?.slicingArguments?.length) return fallback;
     const args: { variable?: string; value?: number }[] = [];

@@ -47,6 +47,14 @@ export interface CostExtension {
   throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
 }
 
+function costExtension(requested: number, actual: number, limits: BucketLimits, available: number): CostExtension {
+  return {
+    requestedQueryCost: requested,
+    actualQueryCost: actual,
+    throttleStatus: { maximumAvailable: limits.size, currentlyAvailable: Math.floor(available), restoreRate: limits.restorePerSecond },
+  };
+}
+
 function refusal(code: string, message: string, status: number, extra: Record<string, unknown> = {}, headers?: HeaderMap): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extra, http: headers ? { status, headers } : { status } } });
 }
@@ -96,8 +104,18 @@ export function trafficControl(supergraphSdl: string): ApolloServerPlugin<Gatewa
             throw refusal('RATE_LIMITED', `Rate limited: this operation costs ${requested} and ${Math.floor(state.available)} points are available; retry after the wait.`, 429, { retryAfterMs: state.retryAfterMs }, headers);
           }
         },
-        async willSendResponse({ response }) {
-          if (!priced || response.body.kind !== 'single') return;
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single') return;
+          if (!priced) {
+            // Refused before it was priced (unparsable, invalid, not a trusted document, introspection):
+            // it cost nothing, and the answer still says where the client's bucket stands.
+            if (!contextValue?.traffic) return;
+            const client = clientOf(contextValue.identity, contextValue.traffic.address);
+            const limits = limitsOf(client.kind);
+            const state = await buckets.take(client.id, 0, limits);
+            response.body.singleResult.extensions = { ...response.body.singleResult.extensions, cost: costExtension(0, 0, limits, state.available) };
+            return;
+          }
           const { client, limits, compiled, requested, ran } = priced;
           const actual = ran ? Math.min(requested, costs.actual(compiled, response.body.singleResult.data)) : 0;
           let available = priced.available;
@@ -106,12 +124,7 @@ export function trafficControl(supergraphSdl: string): ApolloServerPlugin<Gatewa
             // Not awaited: the answer does not wait for the refund (it never fails: memory backs Redis).
             void buckets.refund(client.id, requested - actual, limits);
           }
-          const cost: CostExtension = {
-            requestedQueryCost: requested,
-            actualQueryCost: actual,
-            throttleStatus: { maximumAvailable: limits.size, currentlyAvailable: Math.floor(available), restoreRate: limits.restorePerSecond },
-          };
-          response.body.singleResult.extensions = { ...response.body.singleResult.extensions, cost };
+          response.body.singleResult.extensions = { ...response.body.singleResult.extensions, cost: costExtension(requested, actual, limits, available) };
         },
       };
     },
