@@ -214,6 +214,15 @@ describe('leaky bucket per client', () => {
     expect(statuses).toEqual([200, 200, 200, 429]);
   });
 
+  it('counts an IPv6 client by its /64, which it could otherwise rotate through', async () => {
+    const block = `2001:db8:${randomInt(0, 65536).toString(16)}:${randomInt(0, 65536).toString(16)}`;
+    const statuses: number[] = [];
+    for (const host of ['1', 'a', 'ffff:1', 'b']) statuses.push((await post({ query: TWENTY }, { address: `${block}::${host}` })).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    // The next block is another client.
+    expect((await post({ query: TWENTY }, { address: `2001:db9::1` })).status).toBe(200);
+  });
+
   it('keys a signed-in account by the account, whatever address it comes from', async () => {
     const customer = await customerToken();
     for (let i = 0; i < 3; i++) expect((await post({ query: TWENTY }, { address: newAddress(), token: customer })).status).toBe(200);

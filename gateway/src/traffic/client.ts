@@ -5,6 +5,7 @@
  */
 import { setting, type Identity, type SettingName } from '@marketplace/runtime';
 import type { IncomingMessage } from 'node:http';
+import ipaddr from 'ipaddr.js';
 import proxyAddr from 'proxy-addr';
 import type { BucketLimits } from './bucket';
 
@@ -38,9 +39,18 @@ function trustedProxies(): (addr: string, i: number) => boolean {
   return trusted.trust;
 }
 
-/** The client's address: the peer, or what the trusted proxies in front of us say the client was. */
+/**
+ * The client's address: the peer, or what the trusted proxies in front of us say the client was.
+ * An IPv6 client counts by its /64, the block one subscriber gets (it could rotate through the rest
+ * at will); an IPv4-mapped address as the IPv4 address it is.
+ */
 export function clientAddress(req: IncomingMessage): string {
-  return proxyAddr(req, trustedProxies());
+  const address = proxyAddr(req, trustedProxies());
+  if (!ipaddr.isValid(address)) return address;
+  const parsed = ipaddr.process(address);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  const prefix = (parsed as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16));
+  return `${prefix.join(':')}::/64`;
 }
 
 export function clientOf(identity: Identity, address: string): Client {
