@@ -37,8 +37,9 @@ async function stopBucketRedis(): Promise<void> {
 }
 
 const SMALL_LIMITS = {
-  TRAFFIC_RATE_LIMIT_ANONYMOUS: '60,10',
-  TRAFFIC_RATE_LIMIT_USER: '60,10',
+  // Restoring slowly enough that three requests in a row on a busy machine cannot refill 20 points.
+  TRAFFIC_RATE_LIMIT_ANONYMOUS: '60,5',
+  TRAFFIC_RATE_LIMIT_USER: '60,5',
   TRAFFIC_RATE_LIMIT_API_KEY: '1000,100',
   TRAFFIC_RATE_LIMIT_OPERATOR: '1000,100',
   TRAFFIC_MAX_OPERATION_COST: '1000',
@@ -182,7 +183,7 @@ describe('leaky bucket per client', () => {
     const error = refused.body.errors![0]!;
     expect(error.extensions!.code).toBe('RATE_LIMITED');
     expect(error.extensions!.retryAfterMs).toBeGreaterThan(0);
-    expect(error.extensions!.retryAfterMs).toBeLessThanOrEqual(2000);
+    expect(error.extensions!.retryAfterMs).toBeLessThanOrEqual(4000);
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(refused.body.extensions!.cost).toMatchObject({ requestedQueryCost: 20, actualQueryCost: 0 });
