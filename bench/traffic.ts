@@ -2,8 +2,8 @@
  * `pnpm bench:traffic` — what traffic control costs the gateway per request, in gateway CPU: the
  * work its plugin and middleware do for one request, run in this process exactly as the gateway
  * runs it (same classes, real Redis), over the contract's queries in turn:
- *  - the trusted-document lookup (hashing the text, as `enforce` does), the client's identity and
- *    the introspection check;
+ *  - the trusted-document lookup (hashing the text, as `enforce` does), the client's address
+ *    (X-Forwarded-For through a trusted proxy, IPv4 and IPv6) and identity, the introspection check;
  *  - the requested cost (the document's compiled cost tree, cached per document, priced with the
  *    request's variables);
  *  - the bucket: one atomic Lua call to Redis (`BENCH_CONCURRENCY` requests in flight, as a busy
@@ -21,7 +21,8 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { contractOperations } from '../scripts/contract';
 import { CostBuckets } from '../gateway/src/traffic/bucket';
-import { clientOf, limitsOf } from '../gateway/src/traffic/client';
+import { clientAddress, clientOf, limitsOf } from '../gateway/src/traffic/client';
+import type { IncomingMessage } from 'node:http';
 import { CostCalculator } from '../gateway/src/traffic/cost';
 import { selectsIntrospection } from '../gateway/src/traffic/introspection';
 import { sha256, trustedDocuments } from '../gateway/src/traffic/trusted-documents';
@@ -67,7 +68,9 @@ const identities: Identity[] = [
 async function oneRequest(buckets: CostBuckets, i: number): Promise<void> {
   const query = queries[i % queries.length]!;
   const trusted = trustedDocuments().has(sha256(query.text));
-  const client = clientOf(identities[i % identities.length]!, `198.51.100.${i % 250}`);
+  const forwardedFor = i % 2 ? `198.51.100.${i % 250}` : `2001:db8:${(i % 250).toString(16)}::1`;
+  const req = { headers: { 'x-forwarded-for': forwardedFor }, socket: { remoteAddress: '127.0.0.1' }, connection: { remoteAddress: '127.0.0.1' } };
+  const client = clientOf(identities[i % identities.length]!, clientAddress(req as unknown as IncomingMessage));
   if (!trusted && selectsIntrospection(query.operation, query.document)) throw new Error('unexpected');
   const compiled = costs.compile(query.document, query.operation);
   const requested = costs.requested(compiled, query.variables);
@@ -94,24 +97,33 @@ async function phase(buckets: CostBuckets, requests: number): Promise<{ cpuMs: n
 async function main() {
   // Buckets large enough that nothing is refused: the bench measures the work, not the limits.
   process.env.TRAFFIC_RATE_LIMIT_ANONYMOUS = process.env.TRAFFIC_RATE_LIMIT_USER = process.env.TRAFFIC_RATE_LIMIT_API_KEY = '1000000000,1000000000';
+  process.env.TRUSTED_PROXIES = 'loopback';
+  // Phase A measures the Redis path: on a loaded machine one slow answer past the production 50 ms
+  // would send the rest of the phase to memory.
+  process.env.TRAFFIC_REDIS_TIMEOUT_MS = '2000';
 
   const live = new CostBuckets();
-  await phase(live, 500); // warm up: JIT, the Redis connection and its script
+  live.connect();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await phase(live, 500); // warm up: JIT, the Lua script loaded into Redis
   const withRedis = await phase(live, REQUESTS);
+  if (live.inMemory) throw new Error('phase A ran on in-memory buckets: Redis did not answer');
   live.close();
 
   // Nothing listens on port 1: every Redis call fails at once, buckets live in memory.
   process.env.TRAFFIC_REDIS_URL = 'redis://127.0.0.1:1';
   const dead = new CostBuckets();
+  dead.connect();
   await phase(dead, 500);
   const withoutRedis = await phase(dead, REQUESTS);
+  if (!dead.inMemory) throw new Error('phase B reached a Redis');
   dead.close();
 
   const ms = (n: number) => `${n.toFixed(3)} ms`;
   const report = [
     `## ${new Date().toISOString()} — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'})`,
     `- ${REQUESTS} requests per phase over the contract's ${queries.length} queries, ${CONCURRENCY} in flight; anonymous, customer and API-key clients in turn.`,
-    `- A. Redis answering: ${ms(withRedis.cpuMs)} of CPU per request (trusted-document hash, client, introspection check, cost from the cached tree, Lua bucket call through ioredis, actual cost, refund); ${ms(withRedis.wallMs)} wall per request at ${CONCURRENCY} in flight.`,
+    `- A. Redis answering: ${ms(withRedis.cpuMs)} of CPU per request (trusted-document hash, client address and identity, introspection check, cost from the cached tree, Lua bucket call through ioredis, actual cost, refund); ${ms(withRedis.wallMs)} wall per request at ${CONCURRENCY} in flight.`,
     `- B. Redis unreachable (buckets in memory): ${ms(withoutRedis.cpuMs)} of CPU per request; ${ms(withoutRedis.wallMs)} wall per request.`,
     `- Machine load average (1 min) at the end: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores.`,
     `- Goal ≤ ${GOAL_MS} ms of gateway CPU per request: ${withRedis.cpuMs <= GOAL_MS && withoutRedis.cpuMs <= GOAL_MS ? 'met' : 'not met'}.`,

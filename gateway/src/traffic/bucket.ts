@@ -48,15 +48,25 @@ return {1, tostring(available)}
 
 type LeakyRedis = Redis & { leak(key: string, cost: number, size: number, rate: number): Promise<[number, string]> };
 
-/** How long the gateway keeps to its memory after Redis failed to answer in time, before asking it again. */
+/** How long the gateway keeps to its memory after a command failed or timed out, before asking Redis again. */
 const REDIS_RETRY_AFTER_MS = 1000;
 
 export class CostBuckets {
   private redis: LeakyRedis | undefined;
   private redisDownUntil = 0;
-  private inMemory = false;
+  private inMemory_ = false;
   /** Per-process buckets while Redis cannot answer; bounded, the least recently used dropped. */
   private readonly local = new LRUCache<string, { available: number; at: number }>({ max: 100_000 });
+
+  /** Connects now rather than on the first request (which would otherwise find it still connecting). */
+  connect(): void {
+    this.connection();
+  }
+
+  /** Whether the last update was made in memory (Redis not answering). */
+  get inMemory(): boolean {
+    return this.inMemory_;
+  }
 
   private connection(): LeakyRedis {
     if (!this.redis) {
@@ -88,19 +98,27 @@ export class CostBuckets {
 
   private async leak(client: string, cost: number, limits: BucketLimits): Promise<[boolean, number]> {
     const key = `traffic:bucket:${client}`;
-    if (Date.now() >= this.redisDownUntil) {
+    const redis = this.connection();
+    // Not connected (connecting, or reconnecting after a loss): no command is even tried.
+    if (redis.status === 'ready' && Date.now() >= this.redisDownUntil) {
       try {
-        const [allowed, available] = await this.connection().leak(key, cost, limits.size, limits.restorePerSecond);
-        if (this.inMemory) logger.info('rate limits: Redis answers again, buckets back in Redis');
-        this.inMemory = false;
+        const [allowed, available] = await redis.leak(key, cost, limits.size, limits.restorePerSecond);
+        if (this.inMemory_) logger.info('rate limits: Redis answers again, buckets back in Redis');
+        this.inMemory_ = false;
         return [allowed === 1, Number(available)];
       } catch (error) {
-        if (!this.inMemory) logger.warn({ err: error }, 'rate limits: Redis cannot answer, keeping buckets in memory');
-        this.inMemory = true;
         this.redisDownUntil = Date.now() + REDIS_RETRY_AFTER_MS;
+        this.fellBackToMemory(error);
       }
+    } else {
+      this.fellBackToMemory(redis.status === 'ready' ? undefined : new Error(`Redis connection ${redis.status}`));
     }
     return this.leakLocally(key, cost, limits);
+  }
+
+  private fellBackToMemory(error: unknown): void {
+    if (!this.inMemory_) logger.warn({ err: error }, 'rate limits: Redis cannot answer, keeping buckets in memory');
+    this.inMemory_ = true;
   }
 
   private leakLocally(key: string, cost: number, { size, restorePerSecond }: BucketLimits): [boolean, number] {

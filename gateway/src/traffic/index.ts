@@ -69,6 +69,7 @@ export function trafficControl(supergraphSdl: string): ApolloServerPlugin<Gatewa
 
   return {
     async serverWillStart() {
+      buckets.connect();
       return {
         async serverWillStop() {
           buckets.close();
