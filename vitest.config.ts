@@ -16,6 +16,15 @@ const testEnv: Record<string, string> = {
   // Test files run side by side, each with a whole graph (some with extra processes): small pools
   // keep them under Postgres' default 100 connections.
   DB_POOL_SIZE: process.env.DB_POOL_SIZE ?? '4',
+  // Every test sends from 127.0.0.1, thousands of requests a run: buckets no test can empty and no
+  // per-operation ceiling, so only tests/traffic-*.test.ts (which set their own) meet the limits.
+  TRAFFIC_RATE_LIMIT_ANONYMOUS: '1000000000,1000000000',
+  TRAFFIC_RATE_LIMIT_USER: '1000000000,1000000000',
+  TRAFFIC_RATE_LIMIT_API_KEY: '1000000000,1000000000',
+  TRAFFIC_RATE_LIMIT_OPERATOR: '1000000000,1000000000',
+  TRAFFIC_MAX_OPERATION_COST: '1000000000',
+  SUBSCRIPTIONS_PER_CONNECTION: '1000000',
+  CONNECTIONS_PER_CLIENT: '1000000',
   ...(await generateKeyEnv()),
 };
 // The global setup runs in this process; test files get the same environment through `env`.

@@ -99,6 +99,17 @@ export async function startGraph(env: Record<string, string> = {}): Promise<Runn
       ADMIN_PASSWORD: 'admin-password',
       DATABASE_URL: BENCH_DATABASE_URL,
       LOG_LEVEL: 'warn',
+      // One client machine plays thousands of shoppers (and bench:subscriptions' 10,000 subscribers)
+      // from one address, sending documents as text: traffic limits, measured by bench:traffic, must
+      // not throttle what these measure.
+      TRAFFIC_RATE_LIMIT_ANONYMOUS: '1000000000,1000000000',
+      TRAFFIC_RATE_LIMIT_USER: '1000000000,1000000000',
+      TRAFFIC_RATE_LIMIT_API_KEY: '1000000000,1000000000',
+      TRAFFIC_RATE_LIMIT_OPERATOR: '1000000000,1000000000',
+      TRAFFIC_MAX_OPERATION_COST: '1000000000',
+      SUBSCRIPTIONS_PER_CONNECTION: '1000000',
+      CONNECTIONS_PER_CLIENT: '1000000',
+      TRUSTED_DOCUMENTS: 'allow',
       ...ports,
       ...env,
     },

@@ -2,11 +2,14 @@ import { signIdentityAssertion, type Identity } from '@marketplace/runtime';
 import { decodeJwt } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { authenticate } from './authenticate';
+import type { TrafficRequest } from './traffic';
 
 export interface GatewayContext {
   identity: Identity;
   /** The identity signed for subgraphs; absent for anonymous callers. */
   identityAssertion?: string;
+  /** The client's address and its document's origin (gateway/src/traffic), for HTTP requests. */
+  traffic?: TrafficRequest;
 }
 
 /** Assertions live 60 s; one is reused this long, so a subgraph always gets it with time to spare. */
@@ -18,7 +21,7 @@ const ASSERTION_REUSE_MS = 45_000;
  * its signature verified nor a new assertion signed: that crypto was most of the gateway's own
  * cost per request. API keys are not kept: they are asked about on every request.
  */
-const signedInCallers = new LRUCache<string, Required<GatewayContext>>({ max: 10_000 });
+const signedInCallers = new LRUCache<string, Required<Pick<GatewayContext, 'identity' | 'identityAssertion'>>>({ max: 10_000 });
 
 export async function createGatewayContext(authorization: string | undefined): Promise<GatewayContext> {
   const known = authorization === undefined ? undefined : signedInCallers.get(authorization);

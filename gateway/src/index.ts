@@ -26,16 +26,20 @@ import { publicResponseCache } from './response-cache';
 import { subgraphDataSources } from './subgraph-data-source';
 import { serveSubscriptions } from './subscriptions';
 import { serveWeb } from './web';
+import { trafficControl, trafficMiddleware, withTraffic } from './traffic';
 
 export const SUPERGRAPH_PATH = join(REPO_ROOT, 'schema', 'supergraph.graphql');
 
-/** Limits on what one operation may ask for; the contract's operations stay far below them. */
+/**
+ * Limits on what one operation may ask for; the contract's operations stay far below them. Cost is
+ * traffic control's (from the schema's @cost/@listSize, paid from the client's bucket), not Armor's.
+ */
 const armor = new ApolloArmor({
   maxDepth: { n: 12 },
   maxAliases: { n: 20 },
   maxDirectives: { n: 30 },
   maxTokens: { n: 5000 },
-  costLimit: { maxCost: 20_000 },
+  costLimit: { enabled: false },
 });
 
 export interface GatewayServer extends RunningServer {
@@ -66,11 +70,15 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Gatewa
     formatError,
     ...protection,
     includeStacktraceInErrorResponses: false,
+    // Traffic control resolves documents sent by hash (trusted documents, APQ) and decides who may introspect.
+    persistedQueries: false,
+    introspection: true,
     // Our process entry points own SIGINT/SIGTERM (stopOnSignals); Apollo's handlers would race them.
     stopOnTerminationSignals: false,
     plugins: [
       ...protection.plugins,
       refuseSubscriptionsOverHttp,
+      trafficControl(supergraphSdl),
       ...publicResponseCache(Supergraph.build(supergraphSdl).schema.toGraphQLJSSchema()),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: setting('SHUTDOWN_GRACE_MS') }),
     ],
@@ -89,7 +97,8 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Gatewa
   app.use(
     '/graphql',
     express.json({ limit: '256kb' }),
-    expressMiddleware(apollo, { context: ({ req }) => createGatewayContext(req.header('authorization')) }),
+    trafficMiddleware,
+    expressMiddleware(apollo, { context: async ({ req }) => withTraffic(req, await createGatewayContext(req.header('authorization'))) }),
   );
   serveWeb(app);
 

@@ -20,6 +20,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { authenticate } from '../authenticate';
+import { SubscriptionLimits } from '../traffic/connections';
 import { SubscriptionPlanner } from './planning';
 import { SubscriptionSources } from './sources';
 import { UpstreamConnections } from './upstream';
@@ -30,6 +31,8 @@ const HEARTBEAT_MS = 12_000;
 type ConnectionExtra = {
   identity?: Identity;
   apiKeySecret?: string;
+  /** The client this connection counts against (traffic/connections.ts), once accepted. */
+  client?: string;
 };
 
 export interface SubscriptionServer {
@@ -54,6 +57,7 @@ export function serveSubscriptions(opts: {
   const upstream = new UpstreamConnections();
   const sources = new SubscriptionSources({ planner, upstream, dataSources: opts.dataSources });
   const wss = new WebSocketServer({ server: opts.httpServer, path: '/graphql' });
+  const limits = new SubscriptionLimits(planner.apiSchema, opts.supergraphSdl);
 
   const server = useServer<{ authorization?: unknown }, ConnectionExtra>(
     {
@@ -71,8 +75,13 @@ export function serveSubscriptions(opts: {
           return false;
         }
         if (ctx.extra.identity.kind === 'apiKey') ctx.extra.apiKeySecret = String(authorization).replace(/^Bearer\s+/i, '');
-        return true;
+        const extra = ctx.extra as typeof ctx.extra & ConnectionExtra;
+        extra.client = limits.open(ctx.extra.identity, ctx.extra.request);
+        if (!extra.client) ctx.extra.socket.close(4429, 'Too many connections for this client');
+        return extra.client !== undefined;
       },
+      onClose: (ctx) => limits.close((ctx.extra as ConnectionExtra).client),
+      onSubscribe: (ctx) => limits.refuseSubscription(Object.keys(ctx.subscriptions).length),
       context: (ctx) => ({ identity: ctx.extra.identity, apiKeySecret: ctx.extra.apiKeySecret }),
       execute: () => ({
         errors: [
@@ -85,6 +94,8 @@ export function serveSubscriptions(opts: {
         const operation = getOperationAST(args.document, args.operationName)!;
         const variables = getVariableValues(args.schema, operation.variableDefinitions ?? [], args.variableValues ?? {});
         if (variables.errors) return { errors: variables.errors } satisfies ExecutionResult;
+        const tooCostly = limits.refuseCostly(args.document, operation, variables.coerced);
+        if (tooCostly) return { errors: tooCostly } satisfies ExecutionResult;
         const { identity, apiKeySecret } = args.contextValue as ConnectionExtra;
         return sources.subscribe({
           document: args.document,

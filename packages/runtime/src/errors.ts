@@ -29,7 +29,11 @@ const CLIENT_CODES = new Set([
   'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
+  'PERSISTED_QUERY_NOT_IN_LIST',
 ]);
+
+/** Extensions a client error keeps besides its code: how long a rate-limited client should wait. */
+const CLIENT_DETAILS = ['retryAfterMs'] as const;
 
 /**
  * Apollo's formatError for every server: known client errors keep their message and code only;
@@ -38,7 +42,9 @@ const CLIENT_CODES = new Set([
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+    const extensions: Record<string, unknown> = { code };
+    for (const detail of CLIENT_DETAILS) if (formatted.extensions?.[detail] !== undefined) extensions[detail] = formatted.extensions[detail];
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
   }
   logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'internal error');
   return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };

@@ -1,15 +1,17 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { setting } from './settings';
 
 /**
  * A Redis connection that reconnects forever; commands wait for it instead of failing at once.
- * Named after the process (`CLIENT LIST` shows who holds what).
+ * Named after the process (`CLIENT LIST` shows who holds what). `options` override these (a
+ * caller that must never wait on Redis turns the offline queue off).
  */
-export function createRedis(url: string = setting('REDIS_URL')): Redis {
+export function createRedis(url: string = setting('REDIS_URL'), options: RedisOptions = {}): Redis {
   return new Redis(url, {
     maxRetriesPerRequest: 3,
     enableAutoPipelining: true,
     connectionName: `${setting('SERVICE_NAME')}-${process.pid}`,
+    ...options,
   });
 }
 

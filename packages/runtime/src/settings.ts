@@ -45,6 +45,15 @@ const url = z.url();
 const port = z.coerce.number().int().min(0).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
 const nonNegativeInt = z.coerce.number().int().nonnegative();
+/** A leaky bucket, `<size>,<restored per second>`: both positive integers. */
+const bucket = z
+  .string()
+  .regex(/^\s*\d+\s*,\s*\d+\s*$/, { message: 'must be "<points>,<points per second>"' })
+  .transform((value) => {
+    const [size, restorePerSecond] = value.split(',').map(Number) as [number, number];
+    return { size, restorePerSecond };
+  })
+  .refine((b) => b.size > 0 && b.restorePerSecond > 0, { message: 'both numbers must be positive' });
 const jwk = z.string().refine(
   (value) => {
     try {
@@ -214,6 +223,76 @@ export const SETTINGS = {
   }),
 
   // ---- traffic control: cost, rate limits, trusted documents (issue 12)
+  TRAFFIC_RATE_LIMIT_ANONYMOUS: declare(bucket, {
+    default: '1000,50',
+    doc: 'leaky bucket of each anonymous address: `<points>,<points restored per second>` (see "Traffic control")',
+    group: 'traffic',
+  }),
+  TRAFFIC_RATE_LIMIT_USER: declare(bucket, {
+    default: '1000,50',
+    doc: 'leaky bucket of each signed-in shopper or store account',
+    group: 'traffic',
+  }),
+  TRAFFIC_RATE_LIMIT_API_KEY: declare(bucket, {
+    default: '2000,100',
+    doc: 'leaky bucket of each seller API key',
+    group: 'traffic',
+  }),
+  TRAFFIC_RATE_LIMIT_OPERATOR: declare(bucket, {
+    default: '10000,500',
+    doc: 'leaky bucket of each operator (ADMIN) account',
+    group: 'traffic',
+  }),
+  TRAFFIC_MAX_OPERATION_COST: declare(positiveInt, {
+    default: '1000',
+    doc: 'calculated cost above which one operation is refused outright, whoever sends it',
+    group: 'traffic',
+  }),
+  TRAFFIC_ASSUMED_LIST_SIZE: declare(positiveInt, {
+    default: '5',
+    doc: 'items assumed for a list field the schema gives no `@listSize` for',
+    group: 'traffic',
+  }),
+  TRAFFIC_MUTATION_WEIGHT: declare(nonNegativeInt, {
+    default: '10',
+    doc: 'cost of a mutation field without its own `@cost`',
+    group: 'traffic',
+  }),
+  TRAFFIC_REDIS_URL: declare(url.optional(), {
+    defaultText: '`REDIS_URL`',
+    doc: 'the Redis holding the rate-limit buckets, when they should not share `REDIS_URL`',
+    group: 'traffic',
+  }),
+  TRAFFIC_REDIS_TIMEOUT_MS: declare(positiveInt, {
+    default: '50',
+    doc: 'a bucket update Redis has not answered by then is made in the gateway\'s memory instead',
+    group: 'traffic',
+  }),
+  TRUSTED_PROXIES: declare(text.optional(), {
+    defaultText: 'none',
+    doc: 'addresses or CIDRs (comma-separated, or `loopback`, `uniquelocal`) whose `X-Forwarded-For` is believed for the client address',
+    group: 'traffic',
+  }),
+  TRUSTED_DOCUMENTS: declare(z.enum(['off', 'allow', 'enforce']).optional(), {
+    defaultText: '`allow` (`enforce` in production)',
+    doc: '`off`: text only; `allow`: known document ids and any text (plus automatic persisted queries outside production); `enforce`: anonymous and shopper traffic only by known document',
+    group: 'traffic',
+  }),
+  INTROSPECTION: declare(z.enum(['open', 'keys-and-operators', 'closed']).optional(), {
+    defaultText: '`open` (`keys-and-operators` in production)',
+    doc: 'who may introspect the schema',
+    group: 'traffic',
+  }),
+  SUBSCRIPTIONS_PER_CONNECTION: declare(positiveInt, {
+    default: '50',
+    doc: 'active subscriptions one WebSocket connection may hold',
+    group: 'traffic',
+  }),
+  CONNECTIONS_PER_CLIENT: declare(positiveInt, {
+    default: '20',
+    doc: 'WebSocket connections one client (key, user or address) may hold on one gateway process',
+    group: 'traffic',
+  }),
 
   // ---- telemetry: metrics, traces (issue 13)
 
@@ -318,7 +397,7 @@ export const SETTINGS = {
     group: 'tools',
   }),
   BENCH_PRODUCTS: declare(positiveInt, { default: '100000', doc: '`bench:search`: products seeded', group: 'tools' }),
-  BENCH_REQUESTS: declare(positiveInt, { default: '2000', doc: '`bench:search`: requests per phase', group: 'tools' }),
+  BENCH_REQUESTS: declare(positiveInt, { default: '2000', doc: '`bench:search`, `bench:traffic`: requests per phase', group: 'tools' }),
   BENCH_CONCURRENCY: declare(positiveInt.optional(), {
     defaultText: '20 (`bench:search`), 50 (`bench:checkout`)',
     doc: 'benchmarks: concurrent clients',
