@@ -50,7 +50,7 @@ export async function postgresCpuSeconds(sql: postgres.Sql, url: string = BENCH_
 }
 
 /** Pids of the processes in a process group. */
-function processGroup(pgid: number): number[] {
+export function processGroup(pgid: number): number[] {
   return readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
     .map(Number)
