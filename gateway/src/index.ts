@@ -4,7 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { formatError, listen, logger, REPO_ROOT, type RunningServer, setting, type SubgraphName } from '@marketplace/runtime';
+import { formatError, listen, withGraphQLFastPath, logger, REPO_ROOT, type RunningServer, setting, type SubgraphName } from '@marketplace/runtime';
 import express from 'express';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -48,7 +48,8 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Gatewa
   });
 
   const app = express();
-  const httpServer = createServer(app);
+  // Its request listener is set once Apollo has started (below).
+  const httpServer = createServer();
   const protection = armor.protect();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -77,6 +78,7 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Gatewa
     express.json({ limit: '256kb' }),
     expressMiddleware(apollo, { context: ({ req }) => createGatewayContext(req.header('authorization')) }),
   );
+  httpServer.on('request', withGraphQLFastPath(apollo, (req) => createGatewayContext(req.headers.authorization), app, { limitBytes: 256 * 1024 }));
 
   const port = await listen(httpServer, opts.port ?? setting('PORT'));
   logger.info({ port }, 'gateway listening');

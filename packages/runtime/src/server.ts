@@ -6,11 +6,12 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import express from 'express';
 import { parse } from 'graphql';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { enforceAuthRules } from './auth';
 import type { HttpApp } from './internal';
 import { formatError } from './errors';
+import { withGraphQLFastPath } from './graphql-http';
 import { serveSubscriptions } from './live';
 import { IDENTITY_HEADER, verifyIdentityAssertion, type Identity } from './identity';
 import { logger, type Logger } from './logger';
@@ -84,7 +85,8 @@ export async function startSubgraph<TContext extends BaseContext>(
   // Only the gateway and other subgraphs call a subgraph, with POSTs no cache revalidates: an
   // ETag (a hash of every response body) would be work for nobody.
   app.set('etag', false);
-  const httpServer = createServer(app);
+  // Its request listener is set once Apollo has started (below).
+  const httpServer = createServer();
   const apollo = new ApolloServer<TContext>({
     schema,
     formatError,
@@ -106,15 +108,12 @@ export async function startSubgraph<TContext extends BaseContext>(
     }
   });
   def.routes?.(app);
-  app.use(
-    '/graphql',
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const identity = await verifyIdentityAssertion(req.header(IDENTITY_HEADER));
-        return def.createContext({ identity, log });
-      },
-    }),
-  );
+  const context = async (req: IncomingMessage) => {
+    const identity = await verifyIdentityAssertion(req.headers[IDENTITY_HEADER] as string | undefined);
+    return def.createContext({ identity, log });
+  };
+  app.use('/graphql', expressMiddleware(apollo, { context: ({ req }) => context(req) }));
+  httpServer.on('request', withGraphQLFastPath(apollo, context, app, { limitBytes: 1024 * 1024 }));
 
   const subscriptions = serveSubscriptions({ httpServer, schema, createContext: def.createContext, log });
 
