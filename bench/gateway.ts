@@ -13,7 +13,13 @@
  *
  * Per gateway and operation: requests/s, p50/p99 latency, the gateway's CPU per request and RSS,
  * and the whole graph's CPU per request by process (gateway, each subgraph, Postgres backends;
- * the client apart). Appended to bench/results/gateway.md.
+ * the client apart). Appended to bench/results/gateway.md. BENCH_TOPOLOGY=single runs ours as
+ * one process (`pnpm start:single`) instead of seven.
+ *
+ * Requests in flight at once differ (100 products, a buyer per client): Hive deduplicates
+ * identical subgraph fetches in flight, which would otherwise let it answer 20 identical Carts
+ * with one fetch per subgraph. Fetches that coincide for different pages (the same store, the
+ * same category) it still shares: that is its own, real advantage.
  */
 import { authenticate } from '../gateway/src/authenticate';
 import { generateKeyEnv, IDENTITY_HEADER, REPO_ROOT, setting, signIdentityAssertion, SUBGRAPHS } from '@marketplace/runtime';
@@ -39,8 +45,8 @@ interface Gateway {
   /** The gateway's process group (one process for ours and for Hive with `--fork 1`). */
   pids: () => number[];
   client: Pool;
-  /** Headers that make a request signed in as the bench's buyer. */
-  signedIn: () => Promise<Record<string, string>>;
+  /** Headers that make a request signed in as one of the bench's buyers. */
+  signedIn: (buyer: number) => Promise<Record<string, string>>;
   stop?: () => Promise<void>;
 }
 
@@ -113,7 +119,6 @@ interface Sample {
 
 /** CONCURRENCY clients sending `operation` for SECONDS; CPU by process around it. */
 async function measure(graph: RunningGraph, gateway: Gateway, operation: string, variables: () => Record<string, unknown>): Promise<Sample> {
-  const headers = { 'content-type': 'application/json', ...(operation === 'Cart' ? await gateway.signedIn() : {}) };
   const document = op(operation);
   const sample: Sample = { requests: 0, errors: 0, seconds: 0, latencies: [], cpu: new Map(), rss: 0 };
   const gatewayCpu = () => gateway.pids().reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
@@ -125,7 +130,10 @@ async function measure(graph: RunningGraph, gateway: Gateway, operation: string,
   const started = performance.now();
   const deadline = started + SECONDS * 1000;
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: CONCURRENCY }, async (_, client) => {
+      // Each client its own buyer: identical requests in flight at once would let a gateway that
+      // deduplicates them (Hive does, for subgraph fetches) answer several with one.
+      const headers = { 'content-type': 'application/json', ...(operation === 'Cart' ? await gateway.signedIn(client) : {}) };
       while (performance.now() < deadline) {
         const t = performance.now();
         const res = await gateway.client.request({ path: '/graphql', method: 'POST', headers, body: JSON.stringify({ query: document, variables: variables() }) });
@@ -142,8 +150,9 @@ async function measure(graph: RunningGraph, gateway: Gateway, operation: string,
   sample.seconds = (performance.now() - started) / 1000;
   const after = { graph: await graph.cpuSecondsByService(), gateway: gatewayCpu(), client: clientCpu() };
   for (const [service, seconds] of after.graph) {
-    // Our gateway idles while a peer is measured: the gateway column is the measured one's.
-    if (service === 'gateway' || service === 'start') continue;
+    // Our gateway idles while a peer is measured: the gateway column is the measured one's (in
+    // the single-process topology, the whole process).
+    if (service === 'gateway' || service === 'start' || service === 'marketplace') continue;
     sample.cpu.set(service, seconds - (before.graph.get(service) ?? 0));
   }
   sample.cpu.set('gateway', after.gateway - before.gateway);
@@ -187,23 +196,27 @@ async function main() {
   try {
     console.log('seeding…');
     const { newVariant } = await benchStore(graph);
-    const products = await pool(Array.from({ length: 20 }), 4, () => newVariant(50));
-    const buyer = await graph.request('Register', { input: { email: `${randomUUID()}@bench.test`, password: 'bench-password', name: 'Bench' } });
-    const token = buyer.register.accessToken as string;
-    for (const p of products.slice(0, 3)) await graph.request('AddToCart', { variantId: p.variantId, quantity: 1 }, token);
-    const identity = await authenticate(`Bearer ${token}`);
-    let assertion = { token: '', signedAt: 0 };
-    const signedAssertion = async () => {
-      if (Date.now() - assertion.signedAt > 30_000) assertion = { token: await signIdentityAssertion(identity), signedAt: Date.now() };
-      return { [IDENTITY_HEADER]: assertion.token };
+    // Many products and a buyer per client, so that concurrent requests differ.
+    const products = await pool(Array.from({ length: 100 }), 4, () => newVariant(50));
+    const buyers = await pool(Array.from({ length: CONCURRENCY }), 4, async (_, i) => {
+      const reg = await graph.request('Register', { input: { email: `${randomUUID()}@bench.test`, password: 'bench-password', name: 'Bench' } });
+      const token = reg.register.accessToken as string;
+      for (const p of products.slice(i % 50, (i % 50) + 3)) await graph.request('AddToCart', { variantId: p.variantId, quantity: 1 }, token);
+      return { token, identity: await authenticate(`Bearer ${token}`), assertion: '', signedAt: 0 };
+    });
+    const signedAssertion = async (i: number) => {
+      const buyer = buyers[i % buyers.length]!;
+      if (Date.now() - buyer.signedAt > 30_000) Object.assign(buyer, { assertion: await signIdentityAssertion(buyer.identity), signedAt: Date.now() });
+      return { [IDENTITY_HEADER]: buyer.assertion };
     };
 
-    const oursPid = graphProcessPid(graph, 'gateway/src/main.ts');
+    const single = setting('BENCH_TOPOLOGY') === 'single';
+    const oursPids = single ? processGroup(graph.pid) : [graphProcessPid(graph, 'gateway/src/main.ts')];
     gateways.push({
-      name: 'ours (@apollo/gateway)',
-      pids: () => [oursPid],
+      name: single ? 'ours, single process (gateway CPU: the whole process)' : 'ours (@apollo/gateway)',
+      pids: () => oursPids,
       client: new Pool(`http://127.0.0.1:${BASE_PORT}`, { connections: 64 }),
-      signedIn: async () => ({ authorization: `Bearer ${token}` }),
+      signedIn: async (i) => ({ authorization: `Bearer ${buyers[i % buyers.length]!.token}` }),
     });
     if (WITH_PEERS) {
       for (const [name, rust, port] of [
@@ -239,7 +252,7 @@ async function main() {
         for (let i = 0; i < 50; i++) {
           // The first request of each gateway asks for the same product, to compare the answers.
           const variables = i === 0 && o.name === 'ProductPage' ? { id: products[0]!.productId } : o.variables();
-          const res = await g.client.request({ path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', ...(o.name === 'Cart' ? await g.signedIn() : {}) }, body: JSON.stringify({ query: op(o.name), variables }) });
+          const res = await g.client.request({ path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', ...(o.name === 'Cart' ? await g.signedIn(i) : {}) }, body: JSON.stringify({ query: op(o.name), variables }) });
           const text = await res.body.text();
           if (i === 0) answers.set(g.name, text);
         }

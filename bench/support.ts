@@ -87,7 +87,9 @@ export async function startGraph(env: Record<string, string> = {}): Promise<Runn
     ports[`${name}_PORT`] = String(BASE_PORT + 1 + i);
     ports[`${name}_URL`] = `http://127.0.0.1:${BASE_PORT + 1 + i}`;
   });
-  const child: ChildProcess = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], {
+  // BENCH_TOPOLOGY=single: the graph as one process (`pnpm start:single`), SERVICE_NAME `marketplace`.
+  const single = setting('BENCH_TOPOLOGY') === 'single';
+  const child: ChildProcess = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [single ? 'scripts/start-single.ts' : 'scripts/start.ts'], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
@@ -100,6 +102,7 @@ export async function startGraph(env: Record<string, string> = {}): Promise<Runn
       DATABASE_URL: BENCH_DATABASE_URL,
       LOG_LEVEL: 'warn',
       ...ports,
+      ...(single ? { SERVICE_NAME: 'marketplace' } : {}),
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],

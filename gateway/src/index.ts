@@ -13,6 +13,7 @@ import { createGatewayContext, type GatewayContext } from './context';
 import { checkHealth } from './health';
 import { refuseSubscriptionsOverHttp } from './http-subscriptions';
 import { publicResponseCache } from './response-cache';
+import { inProcessDataSource } from './in-process-data-source';
 import { subgraphDataSources } from './subgraph-data-source';
 import { serveSubscriptions } from './subscriptions';
 
@@ -43,7 +44,7 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Gatewa
   const dataSources = subgraphDataSources();
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name }) => dataSources[name as SubgraphName],
+    buildService: ({ name }) => inProcessDataSource(name as SubgraphName) ?? dataSources[name as SubgraphName],
     logger,
   });
 

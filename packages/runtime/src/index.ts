@@ -22,3 +22,4 @@ export * from './define';
 export * from './live';
 export * from './catalog-version';
 export * from './graphql-http';
+export * from './in-process';

@@ -12,6 +12,8 @@ import { enforceAuthRules } from './auth';
 import type { HttpApp } from './internal';
 import { formatError } from './errors';
 import { withGraphQLFastPath } from './graphql-http';
+import { inProcessSubgraph } from './in-process-subgraph';
+import { registerLocalSubgraph } from './in-process';
 import { serveSubscriptions } from './live';
 import { IDENTITY_HEADER, verifyIdentityAssertion, type Identity } from './identity';
 import { logger, type Logger } from './logger';
@@ -71,7 +73,8 @@ export async function listen(server: Server, port: number): Promise<number> {
  */
 export async function startSubgraph<TContext extends BaseContext>(
   def: SubgraphDefinition<TContext>,
-  opts: { port?: number } = {},
+  /** inProcess: reachable by the gateway and callInternal in this process without HTTP (in-process.ts). */
+  opts: { port?: number; inProcess?: boolean } = {},
 ): Promise<RunningServer> {
   const log = logger.child({ subgraph: def.name });
   const schema = enforceAuthRules(
@@ -115,6 +118,8 @@ export async function startSubgraph<TContext extends BaseContext>(
   app.use('/graphql', expressMiddleware(apollo, { context: ({ req }) => context(req) }));
   httpServer.on('request', withGraphQLFastPath(apollo, context, app, { limitBytes: 1024 * 1024 }));
 
+  const unregister = opts.inProcess ? registerLocalSubgraph(def.name, inProcessSubgraph(apollo, app, (identity) => def.createContext({ identity, log }))) : undefined;
+
   const subscriptions = serveSubscriptions({ httpServer, schema, createContext: def.createContext, log });
 
   const port = await listen(httpServer, opts.port ?? subgraphPort(def.name));
@@ -124,6 +129,7 @@ export async function startSubgraph<TContext extends BaseContext>(
     port,
     url: `http://127.0.0.1:${port}`,
     async stop() {
+      unregister?.();
       await subscriptions.close();
       await apollo.stop();
       await background?.stop();
