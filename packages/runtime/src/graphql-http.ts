@@ -8,7 +8,9 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
  * without Express's router, body-parser's content negotiation and `res.send`, which profiles
  * showed as a measurable share of a subgraph fetch. Every other method and path (GET /graphql,
  * /health, /internal/…, routes other issues add) still goes to the Express app.
- * Measured in bench/results/gateway.md.
+ * Measured in bench/results/gateway.md. Express middleware therefore does not see JSON POSTs to
+ * /graphql: per-operation work (metrics, tracing, draining counts) belongs in Apollo plugins,
+ * which run for both paths.
  */
 export function withGraphQLFastPath<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
