@@ -89,7 +89,11 @@ export async function startGraph(env: Record<string, string> = {}): Promise<Runn
   });
   // BENCH_TOPOLOGY=single: the graph as one process (`pnpm start:single`), SERVICE_NAME `marketplace`.
   const single = setting('BENCH_TOPOLOGY') === 'single';
-  const child: ChildProcess = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [single ? 'scripts/start-single.ts' : 'scripts/start.ts'], {
+  // Node with tsx's loader (as scripts/start.ts runs each process), so CPU_PROFILE_DIR can profile
+  // the single process too (start.ts passes the flags on to its children itself).
+  const profileDir = setting('CPU_PROFILE_DIR');
+  const profiling = single && profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profiling, '--import', 'tsx', single ? 'scripts/start-single.ts' : 'scripts/start.ts'], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
