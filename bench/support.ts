@@ -50,7 +50,7 @@ export async function postgresCpuSeconds(sql: postgres.Sql, url: string = BENCH_
 }
 
 /** Pids of the processes in a process group. */
-function processGroup(pgid: number): number[] {
+export function processGroup(pgid: number): number[] {
   return readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
     .map(Number)
@@ -87,7 +87,13 @@ export async function startGraph(env: Record<string, string> = {}): Promise<Runn
     ports[`${name}_PORT`] = String(BASE_PORT + 1 + i);
     ports[`${name}_URL`] = `http://127.0.0.1:${BASE_PORT + 1 + i}`;
   });
-  const child: ChildProcess = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], {
+  // BENCH_TOPOLOGY=single: the graph as one process (`pnpm start:single`), SERVICE_NAME `marketplace`.
+  const single = setting('BENCH_TOPOLOGY') === 'single';
+  // Node with tsx's loader (as scripts/start.ts runs each process), so CPU_PROFILE_DIR can profile
+  // the single process too (start.ts passes the flags on to its children itself).
+  const profileDir = setting('CPU_PROFILE_DIR');
+  const profiling = single && profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profiling, '--import', 'tsx', single ? 'scripts/start-single.ts' : 'scripts/start.ts'], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
@@ -111,6 +117,7 @@ export async function startGraph(env: Record<string, string> = {}): Promise<Runn
       CONNECTIONS_PER_CLIENT: '1000000',
       TRUSTED_DOCUMENTS: 'allow',
       ...ports,
+      ...(single ? { SERVICE_NAME: 'marketplace' } : {}),
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],

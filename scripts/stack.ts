@@ -88,8 +88,12 @@ export async function startGatewayProcess(subgraphUrls: Record<SubgraphName, str
   return startProcess('gateway', join('gateway', 'src', 'main.ts'), { PORT: String(port), ...urls }, port);
 }
 
-/** Starts the graph in this process; `external` subgraphs are already running elsewhere (their URLs). */
-export async function startStack(opts: { external?: Partial<Record<SubgraphName, string>> } = {}): Promise<Stack> {
+/**
+ * Starts the graph in this process; `external` subgraphs are already running elsewhere (their URLs).
+ * `inProcess`: the single-process topology (`pnpm start:single`), the gateway and internal calls
+ * reaching the subgraphs without HTTP.
+ */
+export async function startStack(opts: { external?: Partial<Record<SubgraphName, string>>; inProcess?: boolean } = {}): Promise<Stack> {
   const servers = new Map<SubgraphName, RunningServer>();
   const subgraphUrls = {} as Record<SubgraphName, string>;
   for (const { name } of SUBGRAPHS) {
@@ -99,7 +103,7 @@ export async function startStack(opts: { external?: Partial<Record<SubgraphName,
       process.env[`${name.toUpperCase()}_URL`] = external;
       continue;
     }
-    const server = await startSubgraph(await definitionOf(name), { port: 0 });
+    const server = await startSubgraph(await definitionOf(name), { port: 0, inProcess: opts.inProcess });
     servers.set(name, server);
     subgraphUrls[name] = server.url;
     process.env[`${name.toUpperCase()}_URL`] = server.url;

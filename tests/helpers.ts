@@ -38,8 +38,8 @@ export async function operatorToken(stack: Stack): Promise<string> {
  * The graph running in this process with what most tests start from: the operator's token, a
  * category and a warehouse (region NY).
  */
-export async function startMarketplace() {
-  const stack = await startStack();
+export async function startMarketplace(opts: { inProcess?: boolean } = {}) {
+  const stack = await startStack(opts);
   const admin = await operatorToken(stack);
   const categoryId = (await createCategory(stack, admin)).id;
   const warehouseId = (await createWarehouse(stack, admin)).id;

@@ -23,6 +23,7 @@ import { createGatewayContext, type GatewayContext } from './context';
 import { checkHealth } from './health';
 import { refuseSubscriptionsOverHttp } from './http-subscriptions';
 import { publicResponseCache } from './response-cache';
+import { inProcessDataSource } from './in-process-data-source';
 import { subgraphDataSources } from './subgraph-data-source';
 import { serveSubscriptions } from './subscriptions';
 import { serveWeb } from './web';
@@ -58,11 +59,12 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Gatewa
   const dataSources = subgraphDataSources();
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name }) => dataSources[name as SubgraphName],
+    buildService: ({ name }) => inProcessDataSource(name as SubgraphName) ?? dataSources[name as SubgraphName],
     logger,
   });
 
   const app = express();
+  // Its request listener is set once Apollo has started (below).
   const httpServer = createServer(app);
   const protection = armor.protect();
   const apollo = new ApolloServer<GatewayContext>({
@@ -94,6 +96,8 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Gatewa
     const report = await checkHealth();
     res.status(report.status === 'ok' ? 200 : 503).json({ ...report, subscriptions: subscriptions.stats() });
   });
+  // Through Express, not the runtime's node:http fast path that subgraphs take: traffic control
+  // resolves trusted documents and the client's address in middleware before Apollo sees the request.
   app.use(
     '/graphql',
     express.json({ limit: '256kb' }),

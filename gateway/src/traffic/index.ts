@@ -56,7 +56,10 @@ function costExtension(requested: number, actual: number, limits: BucketLimits, 
 }
 
 function refusal(code: string, message: string, status: number, extra: Record<string, unknown> = {}, headers?: HeaderMap): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, ...extra, http: headers ? { status, headers } : { status } } });
+  // Apollo reads `http` (status and headers) off the error; a plain record, since graphql-yoga's
+  // typings (in the tree through the peer benchmark) declare another shape for it.
+  const extensions: Record<string, unknown> = { code, ...extra, http: headers ? { status, headers } : { status } };
+  return new GraphQLError(message, { extensions });
 }
 
 /** Callers who may send any document under `enforce`: their integrations and tools need to. */

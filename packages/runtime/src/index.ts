@@ -22,3 +22,5 @@ export * from './events';
 export * from './define';
 export * from './live';
 export * from './catalog-version';
+export * from './graphql-http';
+export * from './in-process';

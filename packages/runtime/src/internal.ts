@@ -4,6 +4,7 @@ import { Agent, request } from 'undici';
 import { IDENTITY_HEADER, signIdentityAssertion, verifyIdentityAssertion } from './identity';
 import { subgraphBaseUrl, type SubgraphName } from './subgraphs';
 import { logger } from './logger';
+import { localSubgraph, type LocalSubgraph } from './in-process';
 
 /**
  * Service-to-service calls: `POST /internal/<operation>` on a subgraph, JSON in and out, allowed
@@ -30,7 +31,11 @@ export class InternalCallError extends Error {
 /** The HTTP app a subgraph mounts extra routes on. */
 export type HttpApp = Express;
 
+/** The internal operations mounted on each app, for the single-process topology (in-process.ts). */
+export const internalHandlersOf = new WeakMap<HttpApp, Record<string, (input: unknown) => Promise<unknown>>>();
+
 export function mountInternalRoutes<S extends keyof InternalApi>(app: HttpApp, handlers: InternalHandlers<S>): void {
+  internalHandlersOf.set(app, handlers as Record<string, (input: unknown) => Promise<unknown>>);
   app.post('/internal/:operation', async (req: Request, res: Response) => {
     const identity = await verifyIdentityAssertion(req.header(IDENTITY_HEADER));
     if (identity.kind !== 'service') return void res.status(403).json({ error: 'service identity required' });
@@ -71,6 +76,8 @@ export async function callInternal<S extends keyof InternalApi & SubgraphName, O
   input: In<S, O>,
   opts: { timeoutMs?: number } = {},
 ): Promise<Out<S, O>> {
+  const local = localSubgraph(service);
+  if (local) return callInProcess(local, service, operation, input) as Promise<Out<S, O>>;
   const timeoutMs = opts.timeoutMs ?? 5000;
   let status: number;
   let body: { result?: Out<S, O>; error?: string };
@@ -90,4 +97,22 @@ export async function callInternal<S extends keyof InternalApi & SubgraphName, O
   }
   if (status < 200 || status >= 300) throw new InternalCallError(service, operation, status, body.error ?? 'no body');
   return body.result as Out<S, O>;
+}
+
+/**
+ * An internal operation of a subgraph in this process, called as a function with what HTTP would
+ * have done to its input and output (JSON: dates become strings, undefined disappears) and the
+ * same failures (InternalCallError), so callers cannot tell the difference.
+ */
+async function callInProcess(local: LocalSubgraph, service: string, operation: string, input: unknown): Promise<unknown> {
+  const handler = local.internal[operation];
+  if (!handler) throw new InternalCallError(service, operation, 404, 'unknown operation');
+  let result: unknown;
+  try {
+    result = await handler(JSON.parse(JSON.stringify(input ?? {})));
+  } catch (err) {
+    logger.error({ err, operation }, 'internal operation failed');
+    throw new InternalCallError(service, operation, 500, 'internal operation failed');
+  }
+  return result === undefined ? undefined : JSON.parse(JSON.stringify(result));
 }

@@ -6,12 +6,15 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import express from 'express';
 import { parse } from 'graphql';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { enforceAuthRules } from './auth';
 import type { HttpApp } from './internal';
 import { formatError } from './errors';
 import { mountHealthRoutes, Readiness } from './health';
+import { withGraphQLFastPath } from './graphql-http';
+import { inProcessSubgraph } from './in-process-subgraph';
+import { registerLocalSubgraph } from './in-process';
 import { serveSubscriptions } from './live';
 import { IDENTITY_HEADER, verifyIdentityAssertion, type Identity } from './identity';
 import { logger, type Logger } from './logger';
@@ -72,7 +75,8 @@ export async function listen(server: Server, port: number): Promise<number> {
  */
 export async function startSubgraph<TContext extends BaseContext>(
   def: SubgraphDefinition<TContext>,
-  opts: { port?: number } = {},
+  /** inProcess: reachable by the gateway and callInternal in this process without HTTP (in-process.ts). */
+  opts: { port?: number; inProcess?: boolean } = {},
 ): Promise<RunningServer> {
   const log = logger.child({ subgraph: def.name });
   const schema = enforceAuthRules(
@@ -86,7 +90,8 @@ export async function startSubgraph<TContext extends BaseContext>(
   // Only the gateway and other subgraphs call a subgraph, with POSTs no cache revalidates: an
   // ETag (a hash of every response body) would be work for nobody.
   app.set('etag', false);
-  const httpServer = createServer(app);
+  // Its request listener is set once Apollo has started (below).
+  const httpServer = createServer();
   const apollo = new ApolloServer<TContext>({
     schema,
     formatError,
@@ -113,15 +118,14 @@ export async function startSubgraph<TContext extends BaseContext>(
     }
   });
   def.routes?.(app);
-  app.use(
-    '/graphql',
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const identity = await verifyIdentityAssertion(req.header(IDENTITY_HEADER));
-        return def.createContext({ identity, log });
-      },
-    }),
-  );
+  const context = async (req: IncomingMessage) => {
+    const identity = await verifyIdentityAssertion(req.headers[IDENTITY_HEADER] as string | undefined);
+    return def.createContext({ identity, log });
+  };
+  app.use('/graphql', expressMiddleware(apollo, { context: ({ req }) => context(req) }));
+  httpServer.on('request', withGraphQLFastPath(apollo, context, app, { limitBytes: 1024 * 1024 }));
+
+  const unregister = opts.inProcess ? registerLocalSubgraph(def.name, inProcessSubgraph(apollo, app, (identity) => def.createContext({ identity, log }))) : undefined;
 
   const subscriptions = serveSubscriptions({ httpServer, schema, createContext: def.createContext, log });
 
@@ -134,6 +138,7 @@ export async function startSubgraph<TContext extends BaseContext>(
     url: `http://127.0.0.1:${port}`,
     async stop() {
       readiness.markDraining();
+      unregister?.();
       await subscriptions.close();
       await apollo.stop();
       await background?.stop();

@@ -411,6 +411,18 @@ export const SETTINGS = {
   BENCH_UNITS: declare(positiveInt, { default: '100', doc: '`bench:checkout`: units they contend for', group: 'tools' }),
   BENCH_UNCONTENDED: declare(positiveInt, { default: '500', doc: '`bench:checkout`: checkouts without contention', group: 'tools' }),
   BENCH_CHECKOUTS: declare(positiveInt, { default: '20', doc: '`bench:checkout-cost`: checkouts counted', group: 'tools' }),
+  BENCH_GATEWAY_ROUNDS: declare(positiveInt, { default: '4', doc: '`bench:gateway`: rounds, each gateway in turn', group: 'tools' }),
+  BENCH_GATEWAY_SECONDS: declare(positiveInt, { default: '5', doc: '`bench:gateway`: seconds of load per gateway per round', group: 'tools' }),
+  BENCH_TOPOLOGY: declare(z.enum(['processes', 'single']), {
+    default: 'processes',
+    doc: 'benchmarks: the graph as seven processes (`pnpm start`) or as one (`pnpm start:single`)',
+    group: 'tools',
+  }),
+  BENCH_GATEWAY_PEERS: declare(z.enum(['0', '1']), {
+    default: '1',
+    doc: '`bench:gateway`: `0` measures our gateway alone, without Hive Gateway beside it',
+    group: 'tools',
+  }),
 } satisfies Record<string, Declaration<unknown>>;
 
 export type SettingName = keyof typeof SETTINGS;
