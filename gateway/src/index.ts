@@ -4,7 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { formatError, listen, logger, REPO_ROOT, type RunningServer, setting, type SubgraphName } from '@marketplace/runtime';
+import { formatError, instrumentApp, listen, logger, measureSubscriptionsAtScrape, REPO_ROOT, type RunningServer, setting, type SubgraphName } from '@marketplace/runtime';
 import express from 'express';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -15,6 +15,7 @@ import { refuseSubscriptionsOverHttp } from './http-subscriptions';
 import { publicResponseCache } from './response-cache';
 import { subgraphDataSources } from './subgraph-data-source';
 import { serveSubscriptions } from './subscriptions';
+import { gatewayMetricsPlugin } from './telemetry';
 
 export const SUPERGRAPH_PATH = join(REPO_ROOT, 'schema', 'supergraph.graphql');
 
@@ -60,6 +61,7 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Gatewa
     plugins: [
       ...protection.plugins,
       refuseSubscriptionsOverHttp,
+      gatewayMetricsPlugin,
       ...publicResponseCache(Supergraph.build(supergraphSdl).schema.toGraphQLJSSchema()),
       ApolloServerPluginDrainHttpServer({ httpServer }),
     ],
@@ -67,6 +69,9 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Gatewa
   await apollo.start();
 
   const subscriptions = serveSubscriptions({ httpServer, supergraphSdl, dataSources, validationRules: protection.validationRules });
+  measureSubscriptionsAtScrape(subscriptions.stats);
+  // GET /metrics, a span per request (clients' traceparent is not trusted), subgraph fetch metrics.
+  instrumentApp(app, { trustCaller: false });
 
   app.get('/health', async (_req, res) => {
     const report = await checkHealth();

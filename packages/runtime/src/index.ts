@@ -21,3 +21,4 @@ export * from './events';
 export * from './define';
 export * from './live';
 export * from './catalog-version';
+export * from './telemetry';

@@ -1,5 +1,6 @@
 import { logger } from './logger';
 import { validateSettingsOrExit } from './settings';
+import { shutdownTracing, startTracing } from './telemetry/tracing';
 import { startSubgraph, type BaseContext, type RunningServer, type SubgraphDefinition } from './server';
 
 /** Stops `server` on SIGINT/SIGTERM, letting requests in flight finish. */
@@ -10,6 +11,7 @@ export function stopOnSignals(server: RunningServer, name: string): void {
     stopping = true;
     logger.info({ signal, name }, 'stopping');
     await server.stop().catch((err) => logger.error({ err }, 'stop failed'));
+    await shutdownTracing().catch((err) => logger.warn({ err }, 'exporting the last spans failed'));
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
@@ -24,6 +26,7 @@ export async function runSubgraphProcess<TContext extends BaseContext>(
   process.env.SERVICE_NAME ??= def.name;
   // Users signs access tokens, so only it needs their private key.
   validateSettingsOrExit(def.name === 'users' ? ['ACCESS_TOKEN_PRIVATE_JWK'] : []);
+  startTracing();
   await migrate();
   stopOnSignals(await startSubgraph(def), def.name);
 }

@@ -15,6 +15,7 @@ import { serveSubscriptions } from './live';
 import { IDENTITY_HEADER, verifyIdentityAssertion, type Identity } from './identity';
 import { logger, type Logger } from './logger';
 import { DateTimeScalar } from './scalars';
+import { instrumentApp, subgraphOperationMetrics } from './telemetry';
 import { subgraphPort, subgraphSdl, type SubgraphName } from './subgraphs';
 
 /** What every resolver receives; each subgraph's `Context` adds its database and per-request DataLoaders. */
@@ -91,10 +92,11 @@ export async function startSubgraph<TContext extends BaseContext>(
     includeStacktraceInErrorResponses: false,
     // Our process entry points own SIGINT/SIGTERM (stopOnSignals); Apollo's handlers would race them.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), subgraphOperationMetrics(def.name)],
   });
   await apollo.start();
 
+  instrumentApp(app, { trustCaller: true });
   app.use(express.json({ limit: '1mb' }));
   app.get('/health', async (_req, res) => {
     try {

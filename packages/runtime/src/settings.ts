@@ -158,6 +158,30 @@ export const SETTINGS = {
   // ---- traffic control: cost, rate limits, trusted documents (issue 12)
 
   // ---- telemetry: metrics, traces (issue 13)
+  OTEL_EXPORTER_OTLP_ENDPOINT: declare(url.optional(), {
+    doc: 'an OTLP/HTTP collector (traces go to `<endpoint>/v1/traces`, as JSON). Unset: no tracing at all, and no cost',
+    group: 'telemetry',
+  }),
+  OTEL_SERVICE_NAME: declare(text.optional(), {
+    defaultText: '`SERVICE_NAME`',
+    doc: 'the `service.name` of this process\'s spans',
+    group: 'telemetry',
+  }),
+  OTEL_TRACES_SAMPLER: declare(z.enum(['parentbased_traceidratio', 'traceidratio', 'parentbased_always_on', 'always_on', 'always_off']), {
+    default: 'parentbased_traceidratio',
+    doc: 'which traces are kept: a ratio of new traces (`OTEL_TRACES_SAMPLER_ARG`), and with `parentbased_` whatever the caller\'s `traceparent` decided',
+    group: 'telemetry',
+  }),
+  OTEL_TRACES_SAMPLER_ARG: declare(z.coerce.number().min(0).max(1), {
+    default: '1',
+    doc: 'the ratio of new traces kept (0 to 1)',
+    group: 'telemetry',
+  }),
+  OTEL_BSP_SCHEDULE_DELAY: declare(positiveInt, {
+    default: '5000',
+    doc: 'milliseconds between two exports of finished spans',
+    group: 'telemetry',
+  }),
 
   // ---- checkout
   CHECKOUT_SETTLE_TIMEOUT_MS: declare(positiveInt, {
