@@ -263,9 +263,9 @@ export const SETTINGS = {
     group: 'tools',
   }),
   BENCH_PRODUCTS: declare(positiveInt, { default: '100000', doc: '`bench:search`: products seeded', group: 'tools' }),
-  BENCH_REQUESTS: declare(positiveInt, { default: '2000', doc: '`bench:search`: requests per phase', group: 'tools' }),
+  BENCH_REQUESTS: declare(positiveInt, { default: '2000', doc: '`bench:search`: requests per phase; `bench:telemetry`: searches per run', group: 'tools' }),
   BENCH_CONCURRENCY: declare(positiveInt.optional(), {
-    defaultText: '20 (`bench:search`), 50 (`bench:checkout`)',
+    defaultText: '20 (`bench:search`), 50 (`bench:checkout`), 10 (`bench:telemetry`)',
     doc: 'benchmarks: concurrent clients',
     group: 'tools',
   }),
@@ -275,7 +275,7 @@ export const SETTINGS = {
   BENCH_WARMUP_ROUNDS: declare(nonNegativeInt, { default: '1', doc: '`bench:subscriptions`: changes before measuring', group: 'tools' }),
   BENCH_CONTENDERS: declare(positiveInt, { default: '1000', doc: '`bench:checkout`: buyers contending for the scarce units', group: 'tools' }),
   BENCH_UNITS: declare(positiveInt, { default: '100', doc: '`bench:checkout`: units they contend for', group: 'tools' }),
-  BENCH_UNCONTENDED: declare(positiveInt, { default: '500', doc: '`bench:checkout`: checkouts without contention', group: 'tools' }),
+  BENCH_UNCONTENDED: declare(positiveInt, { default: '500', doc: '`bench:checkout`: checkouts without contention; `bench:telemetry`: checkouts per run', group: 'tools' }),
   BENCH_CHECKOUTS: declare(positiveInt, { default: '20', doc: '`bench:checkout-cost`: checkouts counted', group: 'tools' }),
 } satisfies Record<string, Declaration<unknown>>;
 
