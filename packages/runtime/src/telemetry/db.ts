@@ -4,11 +4,14 @@
  * inside a trace (the `postgres` driver has no OpenTelemetry instrumentation of its own).
  */
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Histogram } from 'prom-client';
 import { dbConnectionsBusy, dbPoolSize, dbPoolWaiting, dbQueryDuration, secondsSince } from './metrics';
 import { tracer, tracingEnabled } from './tracing';
 
 export interface PoolObserver {
   name: string;
+  /** Its latency histogram's series, resolved once (a statement is the hottest path there is). */
+  queryDuration: { ok: Histogram.Internal<string>; error: Histogram.Internal<string> };
   /** Counts a connection busy while `work` (a transaction) runs. */
   holdingConnection<T>(work: () => Promise<T>): Promise<T>;
   acquire(): void;
@@ -17,14 +20,17 @@ export interface PoolObserver {
 
 export function poolObserver(name: string, max: number): PoolObserver {
   let busy = 0;
+  const busyGauge = dbConnectionsBusy.labels({ pool: name });
+  const waitingGauge = dbPoolWaiting.labels({ pool: name });
   const update = () => {
-    dbConnectionsBusy.set({ pool: name }, Math.min(busy, max));
-    dbPoolWaiting.set({ pool: name }, Math.max(0, busy - max));
+    busyGauge.set(Math.min(busy, max));
+    waitingGauge.set(Math.max(0, busy - max));
   };
   dbPoolSize.set({ pool: name }, max);
   update();
   const observer: PoolObserver = {
     name,
+    queryDuration: { ok: dbQueryDuration.labels({ pool: name, outcome: 'ok' }), error: dbQueryDuration.labels({ pool: name, outcome: 'error' }) },
     acquire() {
       busy++;
       update();
@@ -72,7 +78,7 @@ export function observeQuery<Q extends Promise<unknown>>(query: Q, text: string,
   if (holdsConnection) pool.acquire();
   const settled = (error?: unknown) => {
     if (holdsConnection) pool.release();
-    dbQueryDuration.observe({ pool: pool.name, outcome: error ? 'error' : 'ok' }, secondsSince(start));
+    pool.queryDuration[error ? 'error' : 'ok'].observe(secondsSince(start));
     if (span) {
       if (error) {
         span.recordException(error as Error);
