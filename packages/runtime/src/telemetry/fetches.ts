@@ -13,10 +13,16 @@ interface UndiciRequest {
   path: string;
 }
 
+const originOf = new Map<string, string>();
 /** The subgraph an origin belongs to, or null for anything else (the OTLP collector, a test's fetch). */
 function subgraphAt(origin: string): string | null {
-  // Looked up each time: tests point `<NAME>_URL` at in-process servers after start, and it is a few string compares.
-  for (const name of SUBGRAPH_NAMES) if (new URL(subgraphBaseUrl(name)).origin === origin) return name;
+  // Looked up each time (tests point `<NAME>_URL` at in-process servers after start): a few string compares.
+  for (const name of SUBGRAPH_NAMES) {
+    const base = subgraphBaseUrl(name);
+    let baseOrigin = originOf.get(base);
+    if (baseOrigin === undefined) originOf.set(base, (baseOrigin = new URL(base).origin));
+    if (baseOrigin === origin) return name;
+  }
   return null;
 }
 
@@ -28,8 +34,10 @@ export function observeSubgraphFetches(): void {
   observing = true;
   subscribe('undici:request:create', (message) => {
     const { request } = message as { request: UndiciRequest };
-    const origin = request.origin ? new URL(String(request.origin)).origin : null;
-    const subgraph = origin && subgraphAt(origin);
+    if (!request.origin) return;
+    // Usually already an origin (`http://host:port`); normalised only when it is not one of ours as given.
+    const given = String(request.origin);
+    const subgraph = subgraphAt(given) ?? subgraphAt(new URL(given).origin);
     if (!subgraph) return;
     const kind = request.path.startsWith('/internal/') ? 'internal' : 'graphql';
     inFlight.set(request, { subgraph, kind, start: performance.now() });
