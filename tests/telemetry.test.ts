@@ -132,6 +132,9 @@ describe('metrics', () => {
     expect(sample(after, 'subgraph_fetches_total', productsFetch)).toBeGreaterThan(sample(before, 'subgraph_fetches_total', productsFetch));
     // Anonymous and public: looked up in the response cache (a miss or a hit).
     expect(sample(after, 'gateway_response_cache_lookups_total')).toBeGreaterThan(sample(before, 'gateway_response_cache_lookups_total'));
+    // Traced too: the response cache asked Redis for the catalog version, inside the search's trace.
+    const searchTrace = await traceOf('query Catalog');
+    await collector.waitFor((all) => all.some((s) => s.traceId === searchTrace && s.attributes['db.system.name'] === 'redis'));
     // An operation that fails is counted with its error code as outcome.
     const refused = { operation: 'Catalog', kind: 'query', outcome: 'BAD_USER_INPUT' };
     const bad = await stack.request(op('Catalog'), { query: 'x', first: 500 });
