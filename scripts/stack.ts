@@ -46,13 +46,14 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-async function startProcess(name: string, entry: string, env: Record<string, string>, port: number): Promise<ServiceProcess> {
+async function startProcess(name: string, entry: string, env: Record<string, string>, port: number, captureOutput = false): Promise<ServiceProcess> {
   // Node itself with tsx's loader (not the tsx CLI, which runs a second process): killing `child`
   // kills the service.
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: REPO_ROOT,
     env: { ...process.env, SERVICE_NAME: name, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // Captured: its log lines, on `child.stdout`, for a test that reads them.
+    stdio: ['ignore', captureOutput ? 'pipe' : 'ignore', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
@@ -76,16 +77,22 @@ async function startProcess(name: string, entry: string, env: Record<string, str
   };
 }
 
-export async function startSubgraphProcess(name: SubgraphName, opts: { env?: Record<string, string>; port?: number } = {}): Promise<ServiceProcess> {
+export async function startSubgraphProcess(
+  name: SubgraphName,
+  opts: { env?: Record<string, string>; port?: number; captureOutput?: boolean } = {},
+): Promise<ServiceProcess> {
   const port = opts.port ?? (await freePort());
-  return startProcess(name, join('subgraphs', name, 'src', 'main.ts'), { [`${name.toUpperCase()}_PORT`]: String(port), ...opts.env }, port);
+  return startProcess(name, join('subgraphs', name, 'src', 'main.ts'), { [`${name.toUpperCase()}_PORT`]: String(port), ...opts.env }, port, opts.captureOutput);
 }
 
 /** A gateway process reaching the subgraphs at `subgraphUrls`. */
-export async function startGatewayProcess(subgraphUrls: Record<SubgraphName, string>, opts: { port?: number } = {}): Promise<ServiceProcess> {
+export async function startGatewayProcess(
+  subgraphUrls: Record<SubgraphName, string>,
+  opts: { port?: number; env?: Record<string, string> } = {},
+): Promise<ServiceProcess> {
   const port = opts.port ?? (await freePort());
   const urls = Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url]));
-  return startProcess('gateway', join('gateway', 'src', 'main.ts'), { PORT: String(port), ...urls }, port);
+  return startProcess('gateway', join('gateway', 'src', 'main.ts'), { PORT: String(port), ...urls, ...opts.env }, port);
 }
 
 /**

@@ -6,8 +6,10 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
   formatError,
+  instrumentApp,
   listen,
   logger,
+  measureSubscriptionsAtScrape,
   mountHealthRoutes,
   Readiness,
   REPO_ROOT,
@@ -28,6 +30,7 @@ import { subgraphDataSources } from './subgraph-data-source';
 import { serveSubscriptions } from './subscriptions';
 import { serveWeb } from './web';
 import { trafficControl, trafficMiddleware, withTraffic } from './traffic';
+import { gatewayMetricsPlugin } from './telemetry';
 
 export const SUPERGRAPH_PATH = join(REPO_ROOT, 'schema', 'supergraph.graphql');
 
@@ -81,6 +84,7 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Gatewa
       ...protection.plugins,
       refuseSubscriptionsOverHttp,
       trafficControl(supergraphSdl),
+      gatewayMetricsPlugin,
       ...publicResponseCache(Supergraph.build(supergraphSdl).schema.toGraphQLJSSchema()),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: setting('SHUTDOWN_GRACE_MS') }),
     ],
@@ -88,6 +92,9 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Gatewa
   await apollo.start();
 
   const subscriptions = serveSubscriptions({ httpServer, supergraphSdl, dataSources, validationRules: protection.validationRules });
+  measureSubscriptionsAtScrape(subscriptions.stats);
+  // GET /metrics, a span per request (clients' traceparent is not trusted), subgraph fetch metrics.
+  instrumentApp(app, { trustCaller: false });
 
   // Ready needs nothing beyond the gateway itself: a subgraph down degrades answers, it does not stop them.
   const readiness = new Readiness();

@@ -6,6 +6,7 @@ import type { GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { selectsRestrictedFields } from './auth-rules';
 import type { GatewayContext } from './context';
+import { noteCacheLookup } from './telemetry';
 
 /**
  * Callers who see the public catalog exactly as anonymous shoppers do: shoppers' own accounts.
@@ -40,7 +41,11 @@ export function publicResponseCache(supergraphSchema: GraphQLSchema) {
     // a browser or CDN would keep an answer its full maxAge, knowing nothing of the catalog version.
     ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
     responseCachePlugin<GatewayContext>({
-      shouldReadFromCache: shares,
+      async shouldReadFromCache(requestContext) {
+        const read = await shares(requestContext);
+        if (read) noteCacheLookup(requestContext);
+        return read;
+      },
       shouldWriteToCache: shares,
       async extraCacheKeyData(requestContext) {
         if (!(await shares(requestContext))) return null;

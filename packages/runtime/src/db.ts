@@ -1,7 +1,10 @@
 import postgres from 'postgres';
+import { is } from 'drizzle-orm';
+import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import { setting } from './settings';
+import { observeQuery, poolObserver, type PoolObserver } from './telemetry/db';
 
 /** Statements sent to Postgres by this process; tests read it to prove a query's SQL count is flat. */
 export const sqlStatements = { count: 0 };
@@ -20,10 +23,14 @@ export function createDatabase<TSchema extends Record<string, unknown>>(
     max?: number;
     /** False for a pool of background work (event projections): its statements are no request's, so not counted. */
     countStatements?: boolean;
+    /** The pool's name in metrics; by default the Postgres schema of its tables (`-background` for background work). */
+    name?: string;
   } = {},
 ): Database<TSchema> {
+  const max = opts.max ?? setting('DB_POOL_SIZE');
+  const pool = poolObserver(opts.name ?? poolName(schema, opts.countStatements === false), max);
   const sql = postgres(opts.url ?? setting('DATABASE_URL'), {
-    max: opts.max ?? setting('DB_POOL_SIZE'),
+    max,
     onnotice: () => {},
     debug:
       opts.countStatements === false
@@ -33,7 +40,14 @@ export function createDatabase<TSchema extends Record<string, unknown>>(
             if (!query.includes('pg_catalog.pg_type')) sqlStatements.count++;
           },
   });
-  return { db: drizzle(preparingStatements(sql), { schema }), sql, close: () => sql.end({ timeout: 5 }) };
+  return { db: drizzle(preparingStatements(sql, pool, false), { schema }), sql, close: () => sql.end({ timeout: 5 }) };
+}
+
+/** The Postgres schema the tables live in (each subgraph's own), as a pool's name. */
+function poolName(schema: Record<string, unknown>, background: boolean): string {
+  const table = Object.values(schema).find((value) => is(value, PgTable)) as PgTable | undefined;
+  const name = (table && getTableConfig(table).schema) ?? 'public';
+  return background ? `${name}-background` : name;
 }
 
 /**
@@ -57,17 +71,24 @@ function worthPreparing(query: string): boolean {
  * per connection instead of on every execution (drizzle asks for unnamed ones unless a query is
  * explicitly `.prepare()`d). Transactions and savepoints hand out clients that do the same.
  */
-function preparingStatements(sql: postgres.Sql | postgres.TransactionSql): postgres.Sql {
+function preparingStatements(sql: postgres.Sql | postgres.TransactionSql, pool: PoolObserver, inTransaction: boolean): postgres.Sql {
   const unsafe = (query: string, params?: unknown[], options?: postgres.UnsafeQueryOptions) =>
-    params?.length && worthPreparing(query)
-      ? sql.unsafe(query, params as postgres.ParameterOrJSON<never>[], { ...options, prepare: true })
-      : sql.unsafe(query, params as never, options);
+    observeQuery(
+      params?.length && worthPreparing(query)
+        ? sql.unsafe(query, params as postgres.ParameterOrJSON<never>[], { ...options, prepare: true })
+        : sql.unsafe(query, params as never, options),
+      query,
+      pool,
+      // A statement of a transaction runs on the connection the transaction already holds.
+      !inTransaction,
+    );
   // The work given to a transaction (or savepoint) is its last argument: it gets a preparing client too.
   const opening =
     (open: (...args: unknown[]) => unknown) =>
     (...args: unknown[]) => {
       const work = args.pop() as (tx: postgres.TransactionSql) => unknown;
-      return open(...args, (tx: postgres.TransactionSql) => work(preparingStatements(tx) as unknown as postgres.TransactionSql));
+      const run = () => open(...args, (tx: postgres.TransactionSql) => work(preparingStatements(tx, pool, true) as unknown as postgres.TransactionSql));
+      return inTransaction ? run() : pool.holdingConnection(run as () => Promise<unknown>);
     };
   const overrides: Record<string, unknown> = { unsafe };
   if ('begin' in sql) overrides.begin = opening(sql.begin.bind(sql) as (...args: unknown[]) => unknown);

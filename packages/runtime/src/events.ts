@@ -7,6 +7,13 @@
  *     (a Postgres advisory lock), the others stand by, so order is kept per entity;
  *  3. consumers read the streams: live tails for subscriptions (`tailEvents`) and durable consumer
  *     groups for projections (`consumeEvents`). Delivery is at least once: consumers dedupe by `id`.
+ *
+ * An event recorded inside a traced request carries that trace's W3C `traceparent` to whoever
+ * handles it later, whose span links to it (the cause). It rides in the outbox row's payload under
+ * TRACE_KEY, which the relay moves to a field of its own on the stream: the outbox is written only
+ * by `recordEvents`/`eventsInStatement` and read only by the relay, so no consumer ever sees the
+ * key, no outbox table needs a new column (nor each subgraph a migration), and a row without it
+ * (written untraced, or before this) simply has no link.
  */
 import { sql as drizzleSql, type SQLWrapper } from 'drizzle-orm';
 import { bigserial, getTableConfig, jsonb, text, timestamp, type PgSchema } from 'drizzle-orm/pg-core';
@@ -14,8 +21,11 @@ import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { setting } from './settings';
 import type { Redis } from 'ioredis';
-import { createRedis } from './redis';
+import { commandRedis, createRedis } from './redis';
 import { logger } from './logger';
+import { SpanKind } from '@opentelemetry/api';
+import { measureConsumerLagAtScrape, measureOutboxAtScrape } from './telemetry/metrics';
+import { currentTraceparent, inSpan, linkTo } from './telemetry/tracing';
 
 /** The outbox table, declared in each subgraph's own Postgres schema. */
 export function outboxTable(schema: PgSchema) {
@@ -44,6 +54,17 @@ export interface DomainEvent extends NewEvent {
   occurredAt: string;
   /** Position in the Redis stream. */
   streamId: string;
+  /** The trace of the change that caused the event (W3C `traceparent`), when it was traced. */
+  traceparent?: string;
+}
+
+/** The outbox payload's key for the cause's trace context (see the top of this file). */
+const TRACE_KEY = '$traceparent';
+
+/** The events as outbox rows: with the active trace's context, when there is one. */
+function withTraceContext(events: NewEvent[]): NewEvent[] {
+  const traceparent = currentTraceparent();
+  return traceparent ? events.map((event) => ({ ...event, payload: { ...event.payload, [TRACE_KEY]: traceparent } })) : events;
 }
 
 export const streamKey = (topic: string) => `events:${topic}`;
@@ -76,7 +97,7 @@ export async function recordEvents(tx: Writer, outbox: OutboxTable, events: NewE
     await tx.execute(drizzleSql`with ${drizzleSql.join(writes, drizzleSql`, `)} select 1`);
     return;
   }
-  const recorded = drizzleSql`recorded as (${tx.insert(outbox).values(events).getSQL()})`;
+  const recorded = drizzleSql`recorded as (${tx.insert(outbox).values(withTraceContext(events)).getSQL()})`;
   await tx.execute(drizzleSql`with ${drizzleSql.join([...writes, recorded], drizzleSql`, `)} select pg_notify(${channelOf(outbox)}, '')`);
 }
 
@@ -87,7 +108,7 @@ export async function recordEvents(tx: Writer, outbox: OutboxTable, events: NewE
  */
 export function eventsInStatement(db: Pick<PostgresJsDatabase<Record<string, unknown>>, '$with' | 'insert'>, outbox: OutboxTable, events: NewEvent[]) {
   return {
-    recorded: db.$with('recorded').as(db.insert(outbox).values(events)),
+    recorded: db.$with('recorded').as(db.insert(outbox).values(withTraceContext(events))),
     notify: drizzleSql<string>`pg_notify(${channelOf(outbox)}, '')`,
   };
 }
@@ -140,6 +161,7 @@ export function startOutboxRelay(opts: { schemaName: string; url?: string; redis
       if (rows.length === 0) return;
       const pipeline = redis.pipeline();
       for (const row of rows) {
+        const { [TRACE_KEY]: traceparent, ...payload } = row.payload as Record<string, unknown>;
         pipeline.xadd(
           streamKey(row.topic),
           'MAXLEN',
@@ -153,9 +175,10 @@ export function startOutboxRelay(opts: { schemaName: string; url?: string; redis
           'key',
           row.key,
           'payload',
-          JSON.stringify(row.payload),
+          JSON.stringify(payload),
           'occurredAt',
           new Date(row.occurred_ms).toISOString(),
+          ...(typeof traceparent === 'string' ? ['traceparent', traceparent] : []),
         );
       }
       const results = await pipeline.exec();
@@ -190,6 +213,12 @@ export function startOutboxRelay(opts: { schemaName: string; url?: string; redis
   });
   const poll = setInterval(wake, opts.pollMs ?? 1000);
   wake();
+  // Measured at scrape from the table itself, whichever instance relays: the relay's lag.
+  const stopMeasuring = measureOutboxAtScrape(schemaName, async () => {
+    const [row] = await sql<{ unrelayed: number; oldestAgeSeconds: number }[]>`
+      select count(*)::int as unrelayed, coalesce(extract(epoch from now() - min(occurred_at)), 0)::float8 as "oldestAgeSeconds" from ${table}`;
+    return row!;
+  });
 
   return {
     drained: () =>
@@ -199,6 +228,7 @@ export function startOutboxRelay(opts: { schemaName: string; url?: string; redis
       }),
     async stop() {
       stopped = true;
+      stopMeasuring();
       clearInterval(poll);
       await (await listening)?.unlisten();
       await running;
@@ -223,7 +253,30 @@ export function parseEntry(topic: string, [streamId, fields]: [string, string[]]
     payload: JSON.parse(f.payload!),
     occurredAt: f.occurredAt!,
     streamId,
+    ...(f.traceparent ? { traceparent: f.traceparent } : {}),
   };
+}
+
+/** Events of `topic` that `group` has not handled: not yet delivered (`lag`, Redis 7) plus delivered and unacknowledged. */
+async function groupLag(group: string, topic: string): Promise<number> {
+  const groups = (await commandRedis().xinfo('GROUPS', streamKey(topic))) as (string | number | null)[][];
+  for (const fields of groups) {
+    const info = new Map<string, unknown>();
+    for (let i = 0; i < fields.length; i += 2) info.set(String(fields[i]), fields[i + 1]);
+    if (info.get('name') === group) return Number(info.get('lag') ?? NaN) + Number(info.get('pending') ?? 0);
+  }
+  return NaN;
+}
+
+/** A span per batch (or event) handled later, linked to the traces of the changes that caused it; sampled causes only. */
+function handlingSpan<T>(name: string, topic: string, events: DomainEvent[], work: () => Promise<T>): Promise<T> {
+  const links = events.filter((e) => e.traceparent?.endsWith('-01')).flatMap((e) => linkTo(e.traceparent) ?? []);
+  if (links.length === 0) return work();
+  return inSpan(
+    name,
+    { kind: SpanKind.CONSUMER, root: true, links, attributes: { 'messaging.system': 'redis', 'messaging.destination.name': topic, 'messaging.batch.message_count': events.length } },
+    work,
+  );
 }
 
 export interface Consumer {
@@ -277,7 +330,8 @@ export function tailEvents(
       const index = topics.findIndex((t) => streamKey(t) === key);
       for (const entry of entries) {
         positions[index] = entry[0];
-        await onEvent(parseEntry(topics[index]!, entry));
+        const event = parseEntry(topics[index]!, entry);
+        await handlingSpan(`${event.topic} deliver`, event.topic, [event], async () => onEvent(event));
       }
     }
   });
@@ -298,7 +352,8 @@ export function consumeEvents(opts: {
 }): Consumer {
   const key = streamKey(opts.topic);
   const consumer = opts.consumer ?? `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  return consumerLoop(`group ${opts.group} on ${opts.topic}`, async (redis) => {
+  const stopMeasuring = measureConsumerLagAtScrape(opts.group, opts.topic, () => groupLag(opts.group, opts.topic));
+  const loop = consumerLoop(`group ${opts.group} on ${opts.topic}`, async (redis) => {
     await redis.xgroup('CREATE', key, opts.group, '0', 'MKSTREAM').catch((err: Error) => {
       if (!err.message.includes('BUSYGROUP')) throw err;
     });
@@ -320,7 +375,14 @@ export function consumeEvents(opts: {
         : ((await redis.xreadgroup('GROUP', opts.group, consumer, 'COUNT', 200, 'BLOCK', 1000, 'STREAMS', key, '>')) as Entries);
     const entries = [...retried, ...claimed.filter((e) => e[1]), ...(fresh?.[0]?.[1] ?? [])];
     if (entries.length === 0) return;
-    await opts.handler(entries.map((e) => parseEntry(opts.topic, e)));
+    const events = entries.map((e) => parseEntry(opts.topic, e));
+    await handlingSpan(`${opts.group} process`, opts.topic, events, () => opts.handler(events));
     await redis.xack(key, opts.group, ...entries.map((e) => e[0]));
   });
+  return {
+    async stop() {
+      stopMeasuring();
+      await loop.stop();
+    },
+  };
 }

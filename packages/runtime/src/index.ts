@@ -24,3 +24,4 @@ export * from './live';
 export * from './catalog-version';
 export * from './graphql-http';
 export * from './in-process';
+export * from './telemetry';

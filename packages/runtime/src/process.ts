@@ -1,6 +1,7 @@
 import { stopWithinGrace } from './health';
 import { logger } from './logger';
 import { validateSettingsOrExit } from './settings';
+import { shutdownTracing, startTracing } from './telemetry/tracing';
 import { startSubgraph, type BaseContext, type RunningServer, type SubgraphDefinition } from './server';
 
 /**
@@ -15,6 +16,7 @@ export function stopOnSignals(server: RunningServer, name: string): void {
     logger.info({ signal, name }, 'stopping');
     const outcome = await stopWithinGrace(() => server.stop()).catch((err) => logger.error({ err }, 'stop failed'));
     if (outcome === 'grace-expired') logger.warn({ name }, 'grace period over: exiting with work in flight');
+    await shutdownTracing().catch((err) => logger.warn({ err }, 'exporting the last spans failed'));
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
@@ -29,6 +31,7 @@ export async function runSubgraphProcess<TContext extends BaseContext>(
   process.env.SERVICE_NAME ??= def.name;
   // Users signs access tokens, so only it needs their private key.
   validateSettingsOrExit(def.name === 'users' ? ['ACCESS_TOKEN_PRIVATE_JWK'] : []);
+  startTracing();
   await migrate();
   stopOnSignals(await startSubgraph(def), def.name);
 }

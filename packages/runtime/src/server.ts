@@ -20,6 +20,7 @@ import { IDENTITY_HEADER, verifyIdentityAssertion, type Identity } from './ident
 import { logger, type Logger } from './logger';
 import { DateTimeScalar } from './scalars';
 import { setting } from './settings';
+import { instrumentApp, subgraphOperationMetrics } from './telemetry';
 import { subgraphPort, subgraphSdl, type SubgraphName } from './subgraphs';
 
 /** What every resolver receives; each subgraph's `Context` adds its database and per-request DataLoaders. */
@@ -101,10 +102,12 @@ export async function startSubgraph<TContext extends BaseContext>(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: setting('SHUTDOWN_GRACE_MS') }),
       ApolloServerPluginInlineTraceDisabled(),
+      subgraphOperationMetrics(def.name),
     ],
   });
   await apollo.start();
 
+  instrumentApp(app, { trustCaller: true });
   app.use(express.json({ limit: '1mb' }));
   const readiness = new Readiness();
   mountHealthRoutes(app, readiness, def.health);

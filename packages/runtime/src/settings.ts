@@ -295,6 +295,30 @@ export const SETTINGS = {
   }),
 
   // ---- telemetry: metrics, traces (issue 13)
+  OTEL_EXPORTER_OTLP_ENDPOINT: declare(url.optional(), {
+    doc: 'an OTLP/HTTP collector (traces go to `<endpoint>/v1/traces`, as JSON). Unset: no tracing at all, and no cost',
+    group: 'telemetry',
+  }),
+  OTEL_SERVICE_NAME: declare(text.optional(), {
+    defaultText: '`SERVICE_NAME`',
+    doc: 'the `service.name` of this process\'s spans',
+    group: 'telemetry',
+  }),
+  OTEL_TRACES_SAMPLER: declare(z.enum(['parentbased_traceidratio', 'traceidratio', 'parentbased_always_on', 'always_on', 'always_off']), {
+    default: 'parentbased_traceidratio',
+    doc: 'which traces are kept: a ratio of new traces (`OTEL_TRACES_SAMPLER_ARG`), and with `parentbased_` whatever the caller\'s `traceparent` decided',
+    group: 'telemetry',
+  }),
+  OTEL_TRACES_SAMPLER_ARG: declare(z.coerce.number().min(0).max(1), {
+    default: '1',
+    doc: 'the ratio of new traces kept (0 to 1)',
+    group: 'telemetry',
+  }),
+  OTEL_BSP_SCHEDULE_DELAY: declare(positiveInt, {
+    default: '5000',
+    doc: 'milliseconds between two exports of finished spans',
+    group: 'telemetry',
+  }),
 
   // ---- checkout
   CHECKOUT_SETTLE_TIMEOUT_MS: declare(positiveInt, {
@@ -397,9 +421,9 @@ export const SETTINGS = {
     group: 'tools',
   }),
   BENCH_PRODUCTS: declare(positiveInt, { default: '100000', doc: '`bench:search`: products seeded', group: 'tools' }),
-  BENCH_REQUESTS: declare(positiveInt, { default: '2000', doc: '`bench:search`, `bench:traffic`: requests per phase', group: 'tools' }),
+  BENCH_REQUESTS: declare(positiveInt, { default: '2000', doc: '`bench:search`, `bench:traffic`: requests per phase; `bench:telemetry`: searches per run', group: 'tools' }),
   BENCH_CONCURRENCY: declare(positiveInt.optional(), {
-    defaultText: '20 (`bench:search`), 50 (`bench:checkout`)',
+    defaultText: '20 (`bench:search`), 50 (`bench:checkout`), 10 (`bench:telemetry`)',
     doc: 'benchmarks: concurrent clients',
     group: 'tools',
   }),
@@ -409,7 +433,7 @@ export const SETTINGS = {
   BENCH_WARMUP_ROUNDS: declare(nonNegativeInt, { default: '1', doc: '`bench:subscriptions`: changes before measuring', group: 'tools' }),
   BENCH_CONTENDERS: declare(positiveInt, { default: '1000', doc: '`bench:checkout`: buyers contending for the scarce units', group: 'tools' }),
   BENCH_UNITS: declare(positiveInt, { default: '100', doc: '`bench:checkout`: units they contend for', group: 'tools' }),
-  BENCH_UNCONTENDED: declare(positiveInt, { default: '500', doc: '`bench:checkout`: checkouts without contention', group: 'tools' }),
+  BENCH_UNCONTENDED: declare(positiveInt, { default: '500', doc: '`bench:checkout`: checkouts without contention; `bench:telemetry`: checkouts per run', group: 'tools' }),
   BENCH_CHECKOUTS: declare(positiveInt, { default: '20', doc: '`bench:checkout-cost`: checkouts counted', group: 'tools' }),
   BENCH_GATEWAY_ROUNDS: declare(positiveInt, { default: '4', doc: '`bench:gateway`: rounds, each gateway in turn', group: 'tools' }),
   BENCH_GATEWAY_SECONDS: declare(positiveInt, { default: '5', doc: '`bench:gateway`: seconds of load per gateway per round', group: 'tools' }),

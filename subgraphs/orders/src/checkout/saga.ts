@@ -12,7 +12,22 @@
  * can run again after a crash without doing anything twice; `recovery.ts` does exactly that for
  * checkouts whose process died.
  */
-import { badUserInput, callInternal, eventsInStatement, isId, logger, type NewEvent, setting, type ShippingAddress, uniqueViolation } from '@marketplace/runtime';
+import {
+  badUserInput,
+  callInternal,
+  checkoutDuration,
+  checkouts as checkoutRuns,
+  checkoutStepDuration,
+  eventsInStatement,
+  inSpan,
+  isId,
+  logger,
+  type NewEvent,
+  secondsSince,
+  setting,
+  type ShippingAddress,
+  uniqueViolation,
+} from '@marketplace/runtime';
 import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { createHash, randomUUID } from 'node:crypto';
 import type { CheckoutInput, ShippingSpeed } from '../__generated__/resolvers-types';
@@ -68,8 +83,32 @@ function requestHash(input: CheckoutInput): string {
     .digest('hex');
 }
 
-/** The checkout mutation: claim the key, then run the saga (or wait for the run that holds it). */
+/** The checkout mutation, counted by outcome and timed (`checkouts_total`, `checkout_duration_seconds`). */
 export async function checkout(customerId: string, input: CheckoutInput): Promise<CheckoutOutcome> {
+  const start = performance.now();
+  let outcome = 'error';
+  try {
+    const result = await claimAndRun(customerId, input);
+    outcome = 'orderId' in result ? 'confirmed' : 'failure' in result ? result.failure.code : 'in_progress';
+    return result;
+  } finally {
+    checkoutRuns.inc({ outcome });
+    checkoutDuration.observe({ outcome }, secondsSince(start));
+  }
+}
+
+/** A saga step, timed and traced as one (`checkout_saga_step_duration_seconds{step}`). */
+async function sagaStep<T>(step: 'reserve' | 'pay_and_confirm', work: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    return await inSpan(`checkout ${step}`, {}, work);
+  } finally {
+    checkoutStepDuration.observe({ step }, secondsSince(start));
+  }
+}
+
+/** Claims the idempotency key, then runs the saga (or waits for the run that holds it). */
+async function claimAndRun(customerId: string, input: CheckoutInput): Promise<CheckoutOutcome> {
   const key = input.idempotencyKey.trim();
   if (key.length < 1 || key.length > 255) throw badUserInput('idempotencyKey must be 1 to 255 characters.');
   if (input.paymentToken.length < 1 || input.paymentToken.length > 255) throw badUserInput('paymentToken must be 1 to 255 characters.');
@@ -114,10 +153,10 @@ function outcomeOf(row: CheckoutRow, confirmed?: ConfirmedOrder): CheckoutOutcom
 export async function runSaga(row: CheckoutRow, request?: SagaRequest): Promise<CheckoutOutcome> {
   let current = row;
   let confirmed: ConfirmedOrder | undefined;
-  if (current.state === 'STARTED') current = await reserve(current, request);
+  if (current.state === 'STARTED') current = await sagaStep('reserve', () => reserve(current, request));
   // Failpoint for the crash-recovery test: die the hard way between reservation and payment.
   if (setting('CHECKOUT_FAILPOINT') === 'after-reserve' && current.state === 'RESERVED') process.kill(process.pid, 'SIGKILL');
-  if (current.state === 'RESERVED') ({ checkout: current, confirmed } = await payAndConfirm(current));
+  if (current.state === 'RESERVED') ({ checkout: current, confirmed } = await sagaStep('pay_and_confirm', () => payAndConfirm(current)));
   return outcomeOf(current, confirmed);
 }
 

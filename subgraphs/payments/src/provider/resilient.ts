@@ -1,5 +1,5 @@
 import CircuitBreaker from 'opossum';
-import { logger, setting } from '@marketplace/runtime';
+import { logger, paymentProviderCalls, paymentProviderDuration, secondsSince, setting, trackCircuitBreaker } from '@marketplace/runtime';
 import { ProviderUnavailableError, type PaymentProvider } from './types';
 
 /**
@@ -23,33 +23,48 @@ export class ResilientProvider implements PaymentProvider {
     });
     this.breaker.on('open', () => logger.warn('payment provider circuit opened'));
     this.breaker.on('close', () => logger.info('payment provider circuit closed'));
+    trackCircuitBreaker('payment-provider', () => (this.breaker.opened ? 'open' : this.breaker.halfOpen ? 'half_open' : 'closed'));
   }
 
   get isOpen(): boolean {
     return this.breaker.opened;
   }
 
-  private async call<T>(work: () => Promise<T>): Promise<T> {
+  /** A call through the breaker, counted by outcome (`payment_provider_calls_total{call, outcome}`) and timed. */
+  private async call<T>(name: 'authorize' | 'capture' | 'void' | 'refund', work: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    let outcome = 'error';
     try {
-      return (await this.breaker.fire(work)) as T;
+      const result = (await this.breaker.fire(work)) as T;
+      outcome = (result as { outcome?: string } | undefined)?.outcome === 'declined' ? 'declined' : 'ok';
+      return result;
     } catch (err) {
-      if (err instanceof ProviderUnavailableError) throw err;
+      if (err instanceof ProviderUnavailableError) {
+        outcome = 'unavailable';
+        throw err;
+      }
       const code = (err as { code?: string }).code;
-      if (code === 'ETIMEDOUT' || code === 'EOPENBREAKER') throw new ProviderUnavailableError(code);
+      if (code === 'ETIMEDOUT' || code === 'EOPENBREAKER') {
+        outcome = 'unavailable';
+        throw new ProviderUnavailableError(code);
+      }
       throw err;
+    } finally {
+      paymentProviderCalls.inc({ call: name, outcome });
+      paymentProviderDuration.observe({ call: name }, secondsSince(start));
     }
   }
 
   authorize(req: Parameters<PaymentProvider['authorize']>[0]) {
-    return this.call(() => this.inner.authorize(req));
+    return this.call('authorize', () => this.inner.authorize(req));
   }
   capture(req: Parameters<PaymentProvider['capture']>[0]) {
-    return this.call(() => this.inner.capture(req));
+    return this.call('capture', () => this.inner.capture(req));
   }
   void(req: Parameters<PaymentProvider['void']>[0]) {
-    return this.call(() => this.inner.void(req));
+    return this.call('void', () => this.inner.void(req));
   }
   refund(req: Parameters<PaymentProvider['refund']>[0]) {
-    return this.call(() => this.inner.refund(req));
+    return this.call('refund', () => this.inner.refund(req));
   }
 }
