@@ -16,6 +16,7 @@ import {
   type RunningServer,
   setting,
   type SubgraphName,
+  tracedListener,
 } from '@marketplace/runtime';
 import express from 'express';
 import { readFileSync } from 'node:fs';
@@ -67,8 +68,8 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Gatewa
   });
 
   const app = express();
-  // Its request listener is set once Apollo has started (below).
-  const httpServer = createServer(app);
+  // Clients' traceparent is not trusted: a trace starts here.
+  const httpServer = createServer(tracedListener(app, { trustCaller: false }));
   const protection = armor.protect();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -93,8 +94,8 @@ export async function startGateway(opts: { port?: number } = {}): Promise<Gatewa
 
   const subscriptions = serveSubscriptions({ httpServer, supergraphSdl, dataSources, validationRules: protection.validationRules });
   measureSubscriptionsAtScrape(subscriptions.stats);
-  // GET /metrics, a span per request (clients' traceparent is not trusted), subgraph fetch metrics.
-  instrumentApp(app, { trustCaller: false });
+  // GET /metrics, subgraph fetch metrics.
+  instrumentApp(app);
 
   // Ready needs nothing beyond the gateway itself: a subgraph down degrades answers, it does not stop them.
   const readiness = new Readiness();

@@ -20,7 +20,7 @@ import { IDENTITY_HEADER, verifyIdentityAssertion, type Identity } from './ident
 import { logger, type Logger } from './logger';
 import { DateTimeScalar } from './scalars';
 import { setting } from './settings';
-import { instrumentApp, subgraphOperationMetrics } from './telemetry';
+import { instrumentApp, subgraphOperationMetrics, tracedListener } from './telemetry';
 import { subgraphPort, subgraphSdl, type SubgraphName } from './subgraphs';
 
 /** What every resolver receives; each subgraph's `Context` adds its database and per-request DataLoaders. */
@@ -107,7 +107,7 @@ export async function startSubgraph<TContext extends BaseContext>(
   });
   await apollo.start();
 
-  instrumentApp(app, { trustCaller: true });
+  instrumentApp(app);
   app.use(express.json({ limit: '1mb' }));
   const readiness = new Readiness();
   mountHealthRoutes(app, readiness, def.health);
@@ -126,7 +126,8 @@ export async function startSubgraph<TContext extends BaseContext>(
     return def.createContext({ identity, log });
   };
   app.use('/graphql', expressMiddleware(apollo, { context: ({ req }) => context(req) }));
-  httpServer.on('request', withGraphQLFastPath(apollo, context, app, { limitBytes: 1024 * 1024 }));
+  // Subgraphs are called by our own processes only: continue the caller's trace.
+  httpServer.on('request', tracedListener(withGraphQLFastPath(apollo, context, app, { limitBytes: 1024 * 1024 }), { trustCaller: true }));
 
   const unregister = opts.inProcess ? registerLocalSubgraph(def.name, inProcessSubgraph(apollo, app, (identity) => def.createContext({ identity, log }))) : undefined;
 

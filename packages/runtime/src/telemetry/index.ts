@@ -1,20 +1,18 @@
 import type { Express } from 'express';
 import { observeSubgraphFetches } from './fetches';
 import { metricsRoutes } from './metrics';
-import { traceRequests } from './tracing';
 
 export * from './metrics';
 export { operationMetricsPlugin, type OperationSummary } from './graphql';
 export { subgraphOperationMetrics } from './subgraph';
-export { activeSpan, currentTraceparent, flushTraces, inSpan, linkTo, shutdownTracing, startTracing, traceFields, tracingEnabled } from './tracing';
+export { activeSpan, currentTraceparent, flushTraces, inSpan, linkTo, shutdownTracing, startTracing, tracedListener, traceFields, tracingEnabled } from './tracing';
 
 /**
- * What every process's HTTP app gets, mounted before its routes: `GET /metrics`, the counting of
- * requests it sends to subgraphs, and a span per request it serves. `trustCaller`: continue the
- * caller's trace (subgraphs, called only by our processes) or start one (the public gateway).
+ * What every process's HTTP app gets, mounted before its routes: `GET /metrics` and the counting
+ * of requests it sends to subgraphs. Spans of the requests it serves come from wrapping its
+ * server's listener in `tracedListener`.
  */
-export function instrumentApp(app: Express, opts: { trustCaller: boolean }): void {
+export function instrumentApp(app: Express): void {
   metricsRoutes(app);
   observeSubgraphFetches();
-  app.use(traceRequests(opts));
 }

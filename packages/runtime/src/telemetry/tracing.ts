@@ -4,7 +4,7 @@
  * and our own span points (SQL, Redis, incoming requests) test one boolean and go on.
  *
  * What makes one trace of a client operation:
- * - `traceRequests`: a SERVER span per incoming request, continuing the caller's W3C `traceparent`
+ * - `tracedListener`: a SERVER span per incoming request, continuing the caller's W3C `traceparent`
  *   (subgraphs) or starting a trace (the gateway, which trusts no client's sampling decision);
  * - @apollo/gateway's own spans (`gateway.request`, `gateway.plan`, `gateway.fetch` per query plan
  *   fetch), which it creates through the global API once a tracer provider is registered;
@@ -30,7 +30,7 @@ import {
   type Sampler,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace';
-import type { NextFunction, Request, Response } from 'express';
+import type { RequestListener } from 'node:http';
 import { Redis } from 'ioredis';
 import { setting } from '../settings';
 
@@ -98,18 +98,21 @@ export async function flushTraces(): Promise<void> {
 const UNTRACED = /^\/(metrics|health)/;
 
 /**
- * Express middleware: a SERVER span per request, active while it is handled (its body read
- * included: the request and response emitters are bound to it). `trustCaller`: continue the
- * caller's `traceparent` (our own processes) rather than start a trace (the public gateway).
+ * A node:http request listener with a SERVER span per request, active while it is handled (its
+ * body read included: the request and response emitters are bound to it). It wraps the whole
+ * listener, not an Express middleware, because subgraphs answer `POST /graphql` ahead of Express
+ * (graphql-http.ts). `trustCaller`: continue the caller's `traceparent` (our own processes)
+ * rather than start a trace (the public gateway).
  */
-export function traceRequests(opts: { trustCaller: boolean }) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    if (!provider || UNTRACED.test(req.path)) return next();
+export function tracedListener(listener: RequestListener, opts: { trustCaller: boolean }): RequestListener {
+  return (req, res) => {
+    const path = (req.url ?? '/').split('?', 1)[0]!;
+    if (!provider || UNTRACED.test(path)) return void listener(req, res);
     const parent = opts.trustCaller ? propagation.extract(ROOT_CONTEXT, req.headers) : ROOT_CONTEXT;
     // Routes are few and fixed (`/graphql`, `/internal/<operation>`): a bounded span name.
     const span = tracer.startSpan(
-      `${req.method} ${req.path}`,
-      { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': req.path } },
+      `${req.method} ${path}`,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': path } },
       parent,
     );
     const active = trace.setSpan(parent, span);
@@ -120,7 +123,7 @@ export function traceRequests(opts: { trustCaller: boolean }) {
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     });
-    context.with(active, next);
+    context.with(active, () => listener(req, res));
   };
 }
 
