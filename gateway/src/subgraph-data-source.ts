@@ -2,6 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { IDENTITY_HEADER, SUBGRAPHS, subgraphBaseUrl, type SubgraphName } from '@marketplace/runtime';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { GatewayContext } from './context';
+import { fetchSignal, ResilientDataSource } from './resilience/resilient-data-source';
 
 /** Keep-alive connections to the subgraphs, shared by every subgraph fetch of the gateway. */
 const subgraphAgent = new Agent({ keepAliveTimeout: 4_000 });
@@ -17,7 +18,8 @@ const subgraphFetcher: RemoteGraphQLDataSource['fetcher'] = async (url, init = {
     headers: init.headers,
     body: init.body,
     dispatcher: subgraphAgent,
-    signal: init.signal,
+    // The fetch's deadline (resilience/), else the caller's own signal.
+    signal: fetchSignal.getStore() ?? init.signal,
   });
   const responseHeaders = new Headers();
   for (const [name, value] of Object.entries(headers)) {
@@ -41,9 +43,15 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
   }
 }
 
-/** One data source per subgraph, at `<NAME>_URL`, shared by queries and subscription events. */
-export function subgraphDataSources(): Record<SubgraphName, IdentityForwardingDataSource> {
+/**
+ * One data source per subgraph, at `<NAME>_URL`, shared by queries and subscription events; each
+ * with its deadline and circuit breaker.
+ */
+export function subgraphDataSources(): Record<SubgraphName, ResilientDataSource> {
   return Object.fromEntries(
-    SUBGRAPHS.map(({ name }) => [name, new IdentityForwardingDataSource({ url: `${subgraphBaseUrl(name)}/graphql` })]),
-  ) as Record<SubgraphName, IdentityForwardingDataSource>;
+    SUBGRAPHS.map(({ name }) => [
+      name,
+      new ResilientDataSource(name, new IdentityForwardingDataSource({ url: `${subgraphBaseUrl(name)}/graphql` })),
+    ]),
+  ) as Record<SubgraphName, ResilientDataSource>;
 }
