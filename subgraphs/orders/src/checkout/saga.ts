@@ -12,7 +12,7 @@
  * can run again after a crash without doing anything twice; `recovery.ts` does exactly that for
  * checkouts whose process died.
  */
-import { badUserInput, callInternal, eventsInStatement, isId, logger, type NewEvent, setting, type ShippingAddress, uniqueViolation } from '@marketplace/runtime';
+import { badUserInput, callInternal, eventsInStatement, InternalCallError, isId, logger, type NewEvent, setting, type ShippingAddress, uniqueViolation } from '@marketplace/runtime';
 import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { createHash, randomUUID } from 'node:crypto';
 import type { CheckoutInput, ShippingSpeed } from '../__generated__/resolvers-types';
@@ -83,7 +83,15 @@ export async function checkout(customerId: string, input: CheckoutInput): Promis
     .returning({ ...getTableColumns(checkouts), cart: cartOf(customerId) });
   if (claimed) {
     const { cart, ...row } = claimed;
-    return runSaga(row, { shippingAddressId: input.shippingAddressId, shippingSpeed: input.shippingSpeed ?? 'STANDARD', cart });
+    return runSaga(row, { shippingAddressId: input.shippingAddressId, shippingSpeed: input.shippingSpeed ?? 'STANDARD', cart }).catch(
+      (err: unknown) => {
+        // A service the saga needs is down or past its deadline: whether its last step took effect
+        // is unknown, so the checkout stays where it stands and recovery finishes or compensates it.
+        if (!(err instanceof InternalCallError)) throw err;
+        logger.warn({ err, orderId: row.orderId }, 'checkout interrupted by an unavailable service; recovery takes it over');
+        return { inProgress: true } as const;
+      },
+    );
   }
 
   const [existing] = await db.select().from(checkouts).where(and(eq(checkouts.customerId, customerId), eq(checkouts.idempotencyKey, key)));
