@@ -16,6 +16,10 @@ const testEnv: Record<string, string> = {
   // Test files run side by side, each with a whole graph (some with extra processes): small pools
   // keep them under Postgres' default 100 connections.
   DB_POOL_SIZE: process.env.DB_POOL_SIZE ?? '4',
+  // The machine running the suite is often loaded far past what production would be: deadlines meant
+  // for production would trip circuit breakers there. The resilience tests set short ones themselves.
+  SUBGRAPH_QUERY_TIMEOUT_MS: '15000',
+  INTERNAL_CALL_TIMEOUT_MS: '15000',
   ...(await generateKeyEnv()),
 };
 // The global setup runs in this process; test files get the same environment through `env`.
