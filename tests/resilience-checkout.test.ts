@@ -6,8 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { op } from '../scripts/contract';
+import { subscribe } from '../scripts/graphql-client';
 import { freePort, startStack, startSubgraphProcess, type ServiceProcess, type Stack } from '../scripts/stack';
-import { createCategory, createProduct, createWarehouse, operatorToken, registerCustomer, registerSeller, setStock } from './helpers';
+import { checkoutCart, createCategory, createProduct, createWarehouse, operatorToken, registerCustomer, registerSeller, setStock } from './helpers';
 
 const CALL_DEADLINE_MS = 1500;
 // The orders subgraph runs in this process: short deadlines and a prompt recovery keep the test quick.
@@ -15,6 +16,8 @@ process.env.INTERNAL_CALL_TIMEOUT_MS = String(CALL_DEADLINE_MS);
 process.env.CHECKOUT_STALE_AFTER_MS = '1000';
 process.env.CHECKOUT_RECOVERY_INTERVAL_MS = '300';
 process.env.CHECKOUT_SETTLE_TIMEOUT_MS = '500';
+// The gateway runs here too: a subscription event's completion from a frozen subgraph.
+process.env.SUBGRAPH_QUERY_TIMEOUT_MS = '1500';
 
 let stack: Stack;
 let inventory: ServiceProcess;
@@ -114,6 +117,40 @@ describe('checkout with a service frozen', () => {
       expect(orders[0].status).toBe('PAYMENT_FAILED');
       expect(detail.data.order.payment?.status ?? 'VOIDED').toMatch(/VOIDED|FAILED|DECLINED/);
       await expect.poll(available, { timeout: 15_000, interval: 200 }).toBe(5);
+    }
+  }, 90_000);
+
+  it('payments frozen during a live order: the TrackOrder event still arrives, its payment null with SERVICE_UNAVAILABLE', async () => {
+    const seller = await registerSeller(stack);
+    const product = await createProduct(stack, seller.token, categoryId, { prices: [2500] });
+    const variantId = product.variants[0]!.id;
+    await setStock(stack, seller.token, variantId, warehouseId, 3);
+    const buyer = await registerCustomer(stack);
+    const order = await checkoutCart(stack, buyer.token, [{ variantId, quantity: 1 }]);
+    const shipped = await stack.request(
+      op('ShipOrderLines'),
+      { input: { orderId: order.id, lineIds: [order.lines[0].id], carrier: 'UPS', trackingNumber: '1Z999' } },
+      seller.token,
+    );
+    expect(shipped.data.shipOrderLines.userErrors).toEqual([]);
+    const tracking = subscribe(stack.gatewayWsUrl, op('TrackOrder'), { id: order.id }, { token: buyer.token });
+    try {
+      await expect.poll(() => stack.subscriptionStats().upstreamSources, { timeout: 10_000 }).toBe(1);
+      payments.child.kill('SIGSTOP');
+      try {
+        const delivered = await stack.request(op('MarkShipmentDelivered'), { id: shipped.data.shipOrderLines.shipment.id }, seller.token);
+        expect(delivered.data.markShipmentDelivered.userErrors).toEqual([]);
+        let event;
+        do event = await tracking.next(15_000);
+        while (event.data?.orderUpdated?.status !== 'DELIVERED');
+        expect(event.data.orderUpdated.payment).toBeNull();
+        expect(event.data.orderUpdated.lines[0].variant.product.title).toMatch(/^Trail Runner/);
+        expect(event.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['orderUpdated', 'payment'], 'SERVICE_UNAVAILABLE']]);
+      } finally {
+        payments.child.kill('SIGCONT');
+      }
+    } finally {
+      await tracking.close();
     }
   }, 90_000);
 });
