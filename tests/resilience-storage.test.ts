@@ -30,6 +30,8 @@ let warehouseId: string;
 
 async function startRedis(): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(REDIS_PORT), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  // Never outlives the test process, even when a hook times out.
+  process.once('exit', () => child.kill('SIGKILL'));
   await untilListening(REDIS_PORT);
   return child;
 }
