@@ -25,6 +25,10 @@ const testEnv: Record<string, string> = {
   TRAFFIC_MAX_OPERATION_COST: '1000000000',
   SUBSCRIPTIONS_PER_CONNECTION: '1000000',
   CONNECTIONS_PER_CLIENT: '1000000',
+  // The machine running the suite is often loaded far past what production would be: deadlines meant
+  // for production would trip circuit breakers there. The resilience tests set short ones themselves.
+  SUBGRAPH_QUERY_TIMEOUT_MS: '15000',
+  INTERNAL_CALL_TIMEOUT_MS: '15000',
   ...(await generateKeyEnv()),
 };
 // The global setup runs in this process; test files get the same environment through `env`.

@@ -1,7 +1,7 @@
 /**
  * `pnpm start`: creates the database if missing, applies every subgraph's migrations, ensures the
- * operator account, then runs the six subgraphs and the gateway as processes of their own. One
- * process dying stops them all (a supervisor such as systemd or Kubernetes restarts the set).
+ * operator account, then runs the subgraphs and the gateway as processes of their own, and
+ * supervises them: a process that exits is restarted (with backoff) while the others keep serving.
  */
 import { ensureDevKeys, isProduction, logger, REPO_ROOT, setting, subgraphPort, SUBGRAPHS, validateSettingsOrExit } from '@marketplace/runtime';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -19,35 +19,61 @@ await ensureOperator();
 // CPU_PROFILE_DIR: every process writes a V8 CPU profile there when it stops (for benchmarks).
 const profileDir = setting('CPU_PROFILE_DIR');
 const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-const children: ChildProcess[] = [];
+const children = new Map<string, ChildProcess>();
+const restartTimers = new Set<NodeJS.Timeout>();
 let stopping = false;
 
-function run(name: string, entry: string, env: Record<string, string> = {}): void {
-  const child = spawn(process.execPath, [...profiling, '--import', 'tsx', entry], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, SERVICE_NAME: name, ...env },
-    stdio: 'inherit',
-  });
-  child.on('exit', (code, signal) => {
-    if (stopping) return;
-    logger.error({ name, code, signal }, 'process exited; stopping the others');
-    stop(1);
-  });
-  children.push(child);
+/** Waits after the n-th crash in the window before restarting: 0.5 s, 1 s, 2 s … at most 10 s. */
+const backoffMs = (crashes: number) => Math.min(500 * 2 ** (crashes - 1), 10_000);
+
+/**
+ * Runs one process and restarts it when it exits, with backoff, while the others keep serving. One
+ * that exits `SUPERVISOR_MAX_RESTARTS` times within `SUPERVISOR_WINDOW_MS` is left down (a crash
+ * loop restarts nothing useful); the gateway's `GET /health` then reports it unavailable.
+ */
+function supervise(name: string, entry: string, env: Record<string, string> = {}): void {
+  const crashes: number[] = [];
+  const launch = () => {
+    const child = spawn(process.execPath, [...profiling, '--import', 'tsx', entry], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, SERVICE_NAME: name, ...env },
+      stdio: 'inherit',
+    });
+    children.set(name, child);
+    child.on('exit', (code, signal) => {
+      if (stopping) return;
+      const now = Date.now();
+      crashes.push(now);
+      while (crashes[0]! < now - setting('SUPERVISOR_WINDOW_MS')) crashes.shift();
+      if (crashes.length >= setting('SUPERVISOR_MAX_RESTARTS')) {
+        logger.error({ name, code, signal, exits: crashes.length }, 'process keeps exiting; left down');
+        return;
+      }
+      const delay = backoffMs(crashes.length);
+      logger.warn({ name, code, signal, restartInMs: delay }, 'process exited; restarting it');
+      const timer = setTimeout(() => {
+        restartTimers.delete(timer);
+        if (!stopping) launch();
+      }, delay);
+      restartTimers.add(timer);
+    });
+  };
+  launch();
 }
 
+/** Ctrl-C / SIGTERM: every process drains and exits (each within its own SHUTDOWN_GRACE_MS). */
 function stop(exitCode: number): void {
   stopping = true;
-  for (const child of children) child.kill('SIGTERM');
-  setTimeout(() => process.exit(exitCode), 3000).unref();
-  Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve))))).then(() =>
-    process.exit(exitCode),
-  );
+  restartTimers.forEach(clearTimeout);
+  const running = [...children.values()].filter((c) => c.exitCode === null && c.signalCode === null);
+  for (const child of running) child.kill('SIGTERM');
+  setTimeout(() => process.exit(exitCode), setting('SHUTDOWN_GRACE_MS') + 2000).unref();
+  Promise.all(running.map((c) => new Promise((resolve) => c.once('exit', resolve)))).then(() => process.exit(exitCode));
 }
 
 for (const { name } of SUBGRAPHS) {
-  run(name, join('subgraphs', name, 'src', 'main.ts'), { [`${name.toUpperCase()}_PORT`]: String(subgraphPort(name)) });
+  supervise(name, join('subgraphs', name, 'src', 'main.ts'), { [`${name.toUpperCase()}_PORT`]: String(subgraphPort(name)) });
 }
-run('gateway', join('gateway', 'src', 'main.ts'));
+supervise('gateway', join('gateway', 'src', 'main.ts'));
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));

@@ -53,7 +53,8 @@ export function publicResponseCache(supergraphSchema: GraphQLSchema) {
           return await catalogVersion();
         } catch (error) {
           // Without the version nothing cached can be trusted: a key of its own misses, and is never read again.
-          logger.warn({ err: error }, 'catalog version unavailable; not serving cached responses');
+          // Debug only: Redis' connection already says once per outage that it is unreachable.
+          logger.debug({ err: error }, 'catalog version unavailable; not serving cached responses');
           return randomUUID();
         }
       },

@@ -2,6 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { IDENTITY_HEADER, SUBGRAPHS, subgraphBaseUrl, type SubgraphName } from '@marketplace/runtime';
 import type { GatewayContext } from './context';
 import { subgraphFetcher } from './subgraph-fetcher';
+import { ResilientDataSource } from './resilience/resilient-data-source';
 
 /**
  * Sends each subgraph fetch with the caller's identity as a signed assertion, and nothing else of
@@ -15,9 +16,15 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
   }
 }
 
-/** One data source per subgraph, at `<NAME>_URL`, shared by queries and subscription events. */
-export function subgraphDataSources(): Record<SubgraphName, IdentityForwardingDataSource> {
+/**
+ * One data source per subgraph, at `<NAME>_URL`, shared by queries and subscription events; each
+ * with its deadline and circuit breaker.
+ */
+export function subgraphDataSources(): Record<SubgraphName, ResilientDataSource> {
   return Object.fromEntries(
-    SUBGRAPHS.map(({ name }) => [name, new IdentityForwardingDataSource({ url: `${subgraphBaseUrl(name)}/graphql` })]),
-  ) as Record<SubgraphName, IdentityForwardingDataSource>;
+    SUBGRAPHS.map(({ name }) => [
+      name,
+      new ResilientDataSource(name, new IdentityForwardingDataSource({ url: `${subgraphBaseUrl(name)}/graphql` })),
+    ]),
+  ) as Record<SubgraphName, ResilientDataSource>;
 }

@@ -1,6 +1,7 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { STATUS_CODES } from 'node:http';
 import { Agent, request, type Dispatcher } from 'undici';
+import { fetchSignal } from './resilience/resilient-data-source';
 
 // Apollo's Fetcher types (from @apollo/utils.fetcher, a dependency of @apollo/gateway).
 type FetcherResponse = Awaited<ReturnType<RemoteGraphQLDataSource['fetcher']>>;
@@ -22,7 +23,8 @@ export const subgraphFetcher: RemoteGraphQLDataSource['fetcher'] = async (url, i
     headers: init.headers,
     body: init.body,
     dispatcher: subgraphAgent,
-    signal: init.signal,
+    // The fetch's deadline (resilience/), else the caller's own signal.
+    signal: fetchSignal.getStore() ?? init.signal,
   });
   return new SubgraphResponse(url, statusCode, new ResponseHeaders(headers), await body.text());
 };

@@ -73,9 +73,7 @@ export class CostBuckets {
       // Fail fast instead of queueing: a command while disconnected is refused at once, and one
       // that Redis does not answer in time gives way to the local bucket.
       const redis = createRedis(setting('TRAFFIC_REDIS_URL') ?? setting('REDIS_URL'), {
-        enableOfflineQueue: false,
-        commandTimeout: setting('TRAFFIC_REDIS_TIMEOUT_MS'),
-        maxRetriesPerRequest: 0,
+        overrides: { enableOfflineQueue: false, commandTimeout: setting('TRAFFIC_REDIS_TIMEOUT_MS'), maxRetriesPerRequest: 0 },
       });
       redis.defineCommand('leak', { numberOfKeys: 1, lua: LEAK_SCRIPT });
       redis.on('error', () => {}); // reconnection is ioredis' job; failures show as local buckets

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'BAD_USER_INPUT'
   | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 export function graphqlError(code: ErrorCode, message: string): GraphQLError {
@@ -23,6 +24,8 @@ const CLIENT_CODES = new Set([
   'FORBIDDEN',
   'BAD_USER_INPUT',
   'RATE_LIMITED',
+  // A part of the graph down, slow past its deadline or behind an open circuit: the rest answered.
+  'SERVICE_UNAVAILABLE',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'OPERATION_RESOLUTION_FAILURE',

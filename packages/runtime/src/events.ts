@@ -233,7 +233,8 @@ export function startOutboxRelay(opts: { schemaName: string; url?: string; redis
       await (await listening)?.unlisten();
       await running;
       if (leader) {
-        await leader`select pg_advisory_unlock(hashtext(${lockKey}))`;
+        // A connection Postgres terminated took its lock with it.
+        await leader`select pg_advisory_unlock(hashtext(${lockKey}))`.catch(() => undefined);
         leader.release();
       }
       await sql.end({ timeout: 5 });
@@ -285,7 +286,7 @@ export interface Consumer {
 
 /** Runs `step` on its own Redis connection until stopped, retrying after a failure (Redis restarts). */
 function consumerLoop(what: string, step: (redis: Redis) => Promise<void>): Consumer {
-  const redis = createRedis();
+  const redis = createRedis(undefined, { blocking: true });
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {

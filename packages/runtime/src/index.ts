@@ -2,6 +2,7 @@ export * from './auth';
 export * from './settings';
 export * from './db';
 export * from './errors';
+export * from './breaker';
 export * from './health';
 export * from './identity';
 export * from './ids';

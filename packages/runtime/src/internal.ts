@@ -1,3 +1,5 @@
+import type CircuitBreaker from 'opossum';
+import { isOpenCircuit, serviceBreaker, withDeadline } from './breaker';
 import { setting } from './settings';
 import type { Express, Request, Response } from 'express';
 import { Agent, request } from 'undici';
@@ -69,7 +71,25 @@ async function serviceAssertion(): Promise<string> {
  */
 const internalAgent = new Agent({ keepAliveTimeout: 4_000 });
 
-/** Calls another subgraph's internal operation; throws InternalCallError on failure or timeout. */
+/** One breaker per service this process calls: a dead or frozen one costs its callers nothing after a few tries. */
+const breakers = new Map<string, CircuitBreaker<[() => Promise<unknown>], unknown>>();
+const breakerOf = (service: string) => {
+  let breaker = breakers.get(service);
+  if (!breaker) {
+    // A 4xx is the callee answering about the request (refused, unknown operation), not failing.
+    const isFailure = (error: unknown) => !(error instanceof InternalCallError && error.status >= 400 && error.status < 500);
+    breaker = serviceBreaker(`internal ${service}`, (call: () => Promise<unknown>) => call(), { isFailure });
+    breakers.set(service, breaker);
+  }
+  return breaker;
+};
+
+/**
+ * Calls another subgraph's internal operation, within a deadline (`INTERNAL_CALL_TIMEOUT_MS`) and
+ * through the callee's circuit breaker; throws InternalCallError on failure, timeout or an open
+ * circuit (status 0 for no answer, 503 for an open circuit). A caller cannot tell whether a call
+ * that timed out took effect: the operations are idempotent so that it may safely retry.
+ */
 export async function callInternal<S extends keyof InternalApi & SubgraphName, O extends Operation<S>>(
   service: S,
   operation: O,
@@ -78,7 +98,23 @@ export async function callInternal<S extends keyof InternalApi & SubgraphName, O
 ): Promise<Out<S, O>> {
   const local = localSubgraph(service);
   if (local) return callInProcess(local, service, operation, input) as Promise<Out<S, O>>;
-  const timeoutMs = opts.timeoutMs ?? 5000;
+  const timeoutMs = opts.timeoutMs ?? setting('INTERNAL_CALL_TIMEOUT_MS');
+  const call = () => withDeadline(`${service}/${operation}`, timeoutMs, (signal) => send(service, operation, input, signal));
+  try {
+    return (await breakerOf(service).fire(call)) as Out<S, O>;
+  } catch (err) {
+    if (err instanceof InternalCallError) throw err;
+    if (isOpenCircuit(err)) throw new InternalCallError(service, operation, 503, 'circuit open');
+    throw new InternalCallError(service, operation, 0, (err as Error).message);
+  }
+}
+
+async function send<S extends keyof InternalApi & SubgraphName, O extends Operation<S>>(
+  service: S,
+  operation: O,
+  input: In<S, O>,
+  signal: AbortSignal,
+): Promise<Out<S, O>> {
   let status: number;
   let body: { result?: Out<S, O>; error?: string };
   try {
@@ -87,8 +123,7 @@ export async function callInternal<S extends keyof InternalApi & SubgraphName, O
       headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await serviceAssertion() },
       body: JSON.stringify(input),
       dispatcher: internalAgent,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
+      signal,
     });
     status = response.statusCode;
     body = (await response.body.json().catch(() => ({}))) as typeof body;

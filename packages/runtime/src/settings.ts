@@ -357,6 +357,11 @@ export const SETTINGS = {
     doc: 'a provider call past this counts as a failure (circuit breaker)',
     group: 'payments',
   }),
+  PAYMENT_PROVIDER_REDIS_URL: declare(url.optional(), {
+    defaultText: '`REDIS_URL`',
+    doc: 'simulated provider: where it keeps its ledger (it stands for an external service, apart from our Redis)',
+    group: 'payments',
+  }),
   FRAUD_MAX_AMOUNT: declare(positiveInt, {
     default: '5000000',
     doc: 'largest amount authorized in one payment, in minor units',

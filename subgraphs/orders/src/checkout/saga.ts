@@ -20,6 +20,7 @@ import {
   checkoutStepDuration,
   eventsInStatement,
   inSpan,
+  InternalCallError,
   isId,
   logger,
   type NewEvent,
@@ -122,7 +123,15 @@ async function claimAndRun(customerId: string, input: CheckoutInput): Promise<Ch
     .returning({ ...getTableColumns(checkouts), cart: cartOf(customerId) });
   if (claimed) {
     const { cart, ...row } = claimed;
-    return runSaga(row, { shippingAddressId: input.shippingAddressId, shippingSpeed: input.shippingSpeed ?? 'STANDARD', cart });
+    return runSaga(row, { shippingAddressId: input.shippingAddressId, shippingSpeed: input.shippingSpeed ?? 'STANDARD', cart }).catch(
+      (err: unknown) => {
+        // A service the saga needs is down or past its deadline: whether its last step took effect
+        // is unknown, so the checkout stays where it stands and recovery finishes or compensates it.
+        if (!(err instanceof InternalCallError)) throw err;
+        logger.warn({ err, orderId: row.orderId }, 'checkout interrupted by an unavailable service; recovery takes it over');
+        return { inProgress: true } as const;
+      },
+    );
   }
 
   const [existing] = await db.select().from(checkouts).where(and(eq(checkouts.customerId, customerId), eq(checkouts.idempotencyKey, key)));

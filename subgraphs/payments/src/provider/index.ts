@@ -3,7 +3,7 @@ import { ResilientProvider } from './resilient';
 import { SimulatedProvider } from './simulated';
 
 /** The simulated provider behind the breaker; a real provider would implement PaymentProvider the same way. */
-export const simulatedProvider = new SimulatedProvider(createRedis(), {
+export const simulatedProvider = new SimulatedProvider(createRedis(setting('PAYMENT_PROVIDER_REDIS_URL') ?? setting('REDIS_URL')), {
   latencyMs: setting('PAYMENT_PROVIDER_LATENCY_MS'),
 });
 export const provider = new ResilientProvider(simulatedProvider);
