@@ -1,6 +1,6 @@
 /**
  * `pnpm start`: creates the database if missing, applies every subgraph's migrations, ensures the
- * operator account, then runs the six subgraphs and the gateway as processes of their own. One
+ * operator account, then runs the subgraphs and the gateway as processes of their own. One
  * process dying stops them all (a supervisor such as systemd or Kubernetes restarts the set).
  */
 import { ensureDevKeys, isProduction, logger, REPO_ROOT, setting, subgraphPort, SUBGRAPHS, validateSettingsOrExit } from '@marketplace/runtime';
