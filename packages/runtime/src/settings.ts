@@ -237,6 +237,11 @@ export const SETTINGS = {
     doc: 'wait before the first retry; doubled at every further one (with jitter)',
     group: 'notifications',
   }),
+  NOTIFICATION_DELIVERY: declare(z.enum(['on', 'off']), {
+    default: 'on',
+    doc: '`off`: notifications are decided and recorded but this instance sends none (to pause sending; the test suite sends only from the test of delivery)',
+    group: 'notifications',
+  }),
   NOTIFICATION_SEND_CONCURRENCY: declare(positiveInt, {
     default: '4',
     doc: 'messages one notifications instance hands to SMTP at a time',

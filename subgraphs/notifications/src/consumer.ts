@@ -4,7 +4,7 @@
  * calls for, renders them and records them, once per (event, recipient, kind) by a unique
  * constraint; the dispatcher then sends them. Redelivered or replayed events record nothing new.
  */
-import { callInternal, consumeEvents, createDatabase, logger, type Contact, type DomainEvent } from '@marketplace/runtime';
+import { callInternal, consumeEvents, createDatabase, logger, setting, type Contact, type DomainEvent } from '@marketplace/runtime';
 import { and, inArray } from 'drizzle-orm';
 import type { Db } from './db/client';
 import * as tables from './db/schema';
@@ -107,7 +107,8 @@ export async function recordNotifications(db: Db, rows: NewNotificationRow[]): P
 }
 
 export interface NotificationService {
-  dispatcher: Dispatcher;
+  /** Null where delivery is off (NOTIFICATION_DELIVERY). */
+  dispatcher: Dispatcher | null;
   stop(): Promise<void>;
 }
 
@@ -115,14 +116,14 @@ export interface NotificationService {
 export function startNotificationService(): NotificationService {
   const database = createDatabase(tables, { max: 3, countStatements: false });
   const { db } = database;
-  const dispatcher = startDispatcher(db, emailChannel());
+  const dispatcher = setting('NOTIFICATION_DELIVERY') === 'on' ? startDispatcher(db, emailChannel()) : null;
   const consumers = NOTIFYING_TOPICS.map((topic) =>
     consumeEvents({
       topic,
       group: 'notifications',
       startAt: 'latest',
       handler: async (events) => {
-        if ((await recordNotifications(db, await notificationsFor(db, events))) > 0) dispatcher.wake();
+        if ((await recordNotifications(db, await notificationsFor(db, events))) > 0) dispatcher?.wake();
       },
     }),
   );
@@ -130,7 +131,7 @@ export function startNotificationService(): NotificationService {
     dispatcher,
     async stop() {
       await Promise.all(consumers.map((c) => c.stop()));
-      await dispatcher.stop();
+      await dispatcher?.stop();
       await database.close();
     },
   };

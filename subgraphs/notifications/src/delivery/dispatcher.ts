@@ -53,7 +53,7 @@ async function claimDue(db: Db): Promise<NotificationRow[]> {
 
 async function deliverOne(db: Db, channel: Channel, row: NotificationRow): Promise<void> {
   try {
-    await channel.send({ id: row.id, to: row.recipientEmail, subject: row.subject, text: row.textBody, html: row.htmlBody });
+    await channel.send({ id: row.id, kind: row.kind, to: row.recipientEmail, subject: row.subject, text: row.textBody, html: row.htmlBody });
   } catch (err) {
     const attempts = row.attempts + 1;
     const lastError = describe(err);

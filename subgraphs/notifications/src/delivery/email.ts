@@ -10,6 +10,8 @@ import nodemailer, { type Transporter } from 'nodemailer';
 /** One message to one address. `id` is stable across retries, so the Message-ID is too. */
 export interface OutgoingMessage {
   id: string;
+  /** Sent as `X-Marketplace-Notification`, for mail filters. */
+  kind: string;
   to: string;
   subject: string;
   text: string;
@@ -26,7 +28,15 @@ function mailOf(message: OutgoingMessage) {
   const from = setting('MAIL_FROM');
   // The same Message-ID on a resend lets the receiving side recognise a duplicate.
   const domain = from.match(/@([^>\s]+)/)?.[1] ?? 'marketplace.local';
-  return { from, to: message.to, subject: message.subject, text: message.text, html: message.html, messageId: `<${message.id}@${domain}>` };
+  return {
+    from,
+    to: message.to,
+    subject: message.subject,
+    text: message.text,
+    html: message.html,
+    messageId: `<${message.id}@${domain}>`,
+    headers: { 'X-Marketplace-Notification': message.kind },
+  };
 }
 
 export function emailChannel(): Channel {

@@ -8,7 +8,7 @@ export const Mutation: MutationResolvers = {
   updateNotificationPreferences: (_root, { input }, { db, identity }) => updatePreferences(db, requireUser(identity).userId, input),
   retryNotification: async (_root, { id }, { db }) => {
     const result = await retry(db, id);
-    if (result.queued) running.service?.dispatcher.wake();
+    if (result.queued) running.service?.dispatcher?.wake();
     return result;
   },
 };

@@ -3,18 +3,17 @@ import { setting } from '@marketplace/runtime';
 
 export const DEFAULT_LOCALE = 'en-US';
 
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+
 /**
- * The locale of a country (ISO 3166 alpha-2), by CLDR's likely subtags: `DE` → `de-DE`, `US` →
- * `en-US`. Accounts keep no language yet; the country an order ships to is the best hint known.
+ * The locale messages are formatted in, from the country an order ships to (accounts keep no
+ * language yet): the copy is English, so English with that country's conventions, `DE` → `en-DE`
+ * ("64,99 €", "Thursday, 10 December 2026"); unknown or missing → `en-US`.
  */
 export function localeOfCountry(country: string | null | undefined): string {
-  if (!country) return DEFAULT_LOCALE;
-  try {
-    const likely = new Intl.Locale('und', { region: country.toUpperCase() }).maximize();
-    return likely.language === 'und' ? DEFAULT_LOCALE : `${likely.language}-${likely.region}`;
-  } catch {
-    return DEFAULT_LOCALE;
-  }
+  const region = country?.toUpperCase();
+  if (!region || !/^[A-Z]{2}$/.test(region) || !regionNames.of(region)) return DEFAULT_LOCALE;
+  return `en-${region}`;
 }
 
 /** An amount in minor units of `currencyCode`, e.g. 12345 USD in en-US → "$123.45". */

@@ -63,8 +63,7 @@ function OrderButton(props: { orderId: string; label: string }) {
     <Text>
       <Button href={orderLink(props.orderId)} style={{ backgroundColor: '#18181b', color: '#ffffff', padding: '10px 16px', borderRadius: '6px' }}>
         {props.label}
-      </Button>{' '}
-      <Link href={orderLink(props.orderId)}>{orderLink(props.orderId)}</Link>
+      </Button>
     </Text>
   );
 }

@@ -1,0 +1,244 @@
+/**
+ * Notifications told as the issue's stories, through the gateway with a real SMTP server
+ * (smtp-server) receiving: a purchase from two stores through shipping, delivery, a return and
+ * its refund mails each person what concerns them, once; replaying the streams mails nothing
+ * new; an SMTP outage retries, then dead-letters, and an operator's retry after recovery sends
+ * once; an opt-out stops a kind; the inbox is its owner's.
+ */
+import { createRedis, streamKey } from '@marketplace/runtime';
+import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { op } from '../scripts/contract';
+import type { Stack } from '../scripts/stack';
+import { NOTIFYING_TOPICS } from '../subgraphs/notifications/src/planner';
+import { running } from '../subgraphs/notifications/src/consumer';
+import { checkoutCart, createProduct, placeOrderFromTwoStores, registerCustomer, registerSeller, setStock, startMarketplace } from './helpers';
+import { Mailbox } from './mailbox';
+
+const mailbox = new Mailbox();
+let stack: Stack;
+let admin: string;
+let categoryId: string;
+let warehouseId: string;
+const redis = createRedis();
+const sql = postgres(process.env.DATABASE_URL!, { max: 2, onnotice: () => {} });
+/** Each stream's last entry before the tests, to replay from. */
+const positionsBefore = new Map<string, string>();
+
+async function must(document: string, variables: Record<string, unknown>, token?: string): Promise<any> {
+  const res = await stack.request(document, variables, token);
+  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+  const payload = Object.values(res.data as object)[0] as any;
+  if (payload && typeof payload === 'object' && 'userErrors' in payload) expect(payload.userErrors).toEqual([]);
+  return payload;
+}
+
+/** Every notification recorded for this address, by kind. */
+async function recordedFor(email: string): Promise<Record<string, number>> {
+  const rows = await sql<{ kind: string; n: number }[]>`
+    select kind, count(*)::int as n from notifications.notifications where recipient_email = ${email} group by kind`;
+  return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
+}
+
+/** Until every notifying stream's group has handed out, and had acknowledged, all the stream holds. */
+async function consumersCaughtUp(): Promise<void> {
+  const caughtUp = async (topic: string) => {
+    const last = (await redis.xrevrange(streamKey(topic), '+', '-', 'COUNT', 1))[0]?.[0];
+    if (!last) return true;
+    const groups = (await redis.xinfo('GROUPS', streamKey(topic))) as unknown[][];
+    const group = groups.map((fields) => new Map(fields.flatMap((v, i, all) => (i % 2 ? [] : [[String(v), all[i + 1]] as const])))).find((g) => g.get('name') === 'notifications');
+    return Boolean(group) && Number(group!.get('pending')) === 0 && group!.get('last-delivered-id') === last;
+  };
+  for (let waited = 0; waited < 30_000; waited += 100) {
+    if ((await Promise.all(NOTIFYING_TOPICS.map(caughtUp))).every(Boolean)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the notifications consumers did not catch up');
+}
+
+/** Until the consumers have recorded everything published and the dispatcher sent what is due. */
+async function settled(): Promise<void> {
+  await consumersCaughtUp();
+  await running.service!.dispatcher!.idle();
+}
+
+beforeAll(async () => {
+  await mailbox.start(0);
+  process.env.SMTP_URL = `smtp://127.0.0.1:${mailbox.port}`;
+  process.env.NOTIFICATION_DELIVERY = 'on';
+  process.env.NOTIFICATION_RETRY_BASE_MS = '50';
+  process.env.NOTIFICATION_MAX_ATTEMPTS = '3';
+  for (const topic of NOTIFYING_TOPICS) {
+    positionsBefore.set(topic, (await redis.xrevrange(streamKey(topic), '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0');
+  }
+  ({ stack, admin, categoryId, warehouseId } = await startMarketplace());
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  await mailbox.stop();
+  redis.disconnect();
+  await sql.end();
+});
+
+describe('notifications', () => {
+  let journey: Awaited<ReturnType<typeof placeOrderFromTwoStores>>;
+
+  it('mails a purchase from two stores through shipping, delivery, a return and its refund: each person what concerns them, once', async () => {
+    journey = await placeOrderFromTwoStores(stack, categoryId, warehouseId);
+    const { buyer, storeA, storeB, order, lineA, lineB } = journey;
+
+    const [confirmation] = await mailbox.waitFor(buyer.email, 'ORDER_CONFIRMED');
+    // 2 × $30.00 + 1 × $10.00, plus shipping.
+    expect(confirmation!.text).toContain('$60.00');
+    expect(confirmation!.text).toContain('$10.00');
+    const total = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(order.total.amount / 100);
+    expect(confirmation!.subject).toContain(total);
+    expect(confirmation!.text).toContain('Estimated delivery');
+    expect(confirmation!.html).toContain(`/orders/${order.id}`);
+    const [toShipA] = await mailbox.waitFor(storeA.email, 'NEW_ORDER_LINES');
+    const [toShipB] = await mailbox.waitFor(storeB.email, 'NEW_ORDER_LINES');
+    // Each store hears of its own lines only.
+    expect(toShipA!.text).toContain('$60.00');
+    expect(toShipA!.text).not.toContain('$10.00');
+    expect(toShipB!.text).toContain('$10.00');
+    expect(toShipB!.text).not.toContain('$60.00');
+
+    const trackingA = `1Z${randomUUID().slice(0, 10).toUpperCase()}`;
+    const shipA = await must(op('ShipOrderLines'), { input: { orderId: order.id, lineIds: [lineA], carrier: 'UPS', trackingNumber: trackingA } }, storeA.token);
+    const shipB = await must(op('ShipOrderLines'), { input: { orderId: order.id, lineIds: [lineB], carrier: 'DHL', trackingNumber: 'JD0140' } }, storeB.token);
+    const sent = await mailbox.waitFor(buyer.email, 'SHIPMENT_SENT', 2);
+    const sentA = sent.find((m) => m.text.includes(trackingA))!;
+    expect(sentA.subject).toContain(trackingA);
+    expect(sentA.text).toContain('UPS');
+    expect(sentA.html).toContain(`/orders/${order.id}`);
+    expect(sent.some((m) => m.text.includes('JD0140') && m.text.includes('DHL'))).toBe(true);
+
+    await must(op('MarkShipmentDelivered'), { id: shipA.shipment.id }, storeA.token);
+    await must(op('MarkShipmentDelivered'), { id: shipB.shipment.id }, storeB.token);
+    await mailbox.waitFor(buyer.email, 'SHIPMENT_DELIVERED', 2);
+
+    const asked = await must(op('RequestReturn'), { orderId: order.id, lineIds: [lineA], reason: 'Too small' }, buyer.token);
+    const [instructions] = await mailbox.waitFor(buyer.email, 'RETURN_REQUESTED');
+    expect(instructions!.text).toContain(asked.returnRequest.id);
+    const [returnNotice] = await mailbox.waitFor(storeA.email, 'RETURN_ON_LINES');
+    expect(returnNotice!.text).toContain('Too small');
+
+    await must(op('ApproveReturn'), { id: asked.returnRequest.id }, admin);
+    const [approved] = await mailbox.waitFor(buyer.email, 'RETURN_APPROVED');
+    expect(approved!.subject).toContain('$60.00');
+    const [refund] = await mailbox.waitFor(buyer.email, 'REFUND_ISSUED');
+    expect(refund!.subject).toContain('$60.00');
+
+    await settled();
+    const kinds = (address: string) => mailbox.to(address).map((m) => m.kind).sort();
+    expect(kinds(buyer.email)).toEqual(
+      ['ORDER_CONFIRMED', 'REFUND_ISSUED', 'RETURN_APPROVED', 'RETURN_REQUESTED', 'SHIPMENT_DELIVERED', 'SHIPMENT_DELIVERED', 'SHIPMENT_SENT', 'SHIPMENT_SENT'].sort(),
+    );
+    expect(kinds(storeA.email)).toEqual(['NEW_ORDER_LINES', 'RETURN_ON_LINES']);
+    // Store B's line was not returned: it hears nothing of the return.
+    expect(kinds(storeB.email)).toEqual(['NEW_ORDER_LINES']);
+
+    // The inbox shows what was sent, to its owner.
+    const inbox = await must(op('Notifications'), { first: 20 }, buyer.token);
+    expect(inbox.notifications.edges).toHaveLength(8);
+    expect(inbox.notifications.unreadCount).toBe(8);
+    expect(inbox.notifications.edges.every((e: any) => e.node.status === 'SENT' && e.node.orderId === order.id)).toBe(true);
+  }, 120_000);
+
+  it('sends nothing new when the streams are replayed', async () => {
+    const { buyer, storeA, storeB } = journey;
+    const before = { buyer: await recordedFor(buyer.email), storeA: await recordedFor(storeA.email), storeB: await recordedFor(storeB.email) };
+    const mailsBefore = mailbox.received.length;
+    const mine = () => [buyer.email, storeA.email, storeB.email].flatMap((a) => mailbox.to(a)).length;
+    const mineBefore = mine();
+    // Every event since this file started is handed to the group again.
+    for (const [topic, position] of positionsBefore) await redis.xgroup('SETID', streamKey(topic), 'notifications', position);
+    await settled();
+    expect(mine()).toBe(mineBefore);
+    expect({ buyer: await recordedFor(buyer.email), storeA: await recordedFor(storeA.email), storeB: await recordedFor(storeB.email) }).toEqual(before);
+    expect(mailsBefore).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('retries through an SMTP outage, then parks the message for operators; their retry after recovery sends it once', async () => {
+    const store = await registerSeller(stack);
+    const product = await createProduct(stack, store.token, categoryId, { prices: [1500] });
+    await setStock(stack, store.token, product.variants[0]!.id, warehouseId, 10);
+    const buyer = await registerCustomer(stack);
+    await mailbox.stop();
+    const order = await checkoutCart(stack, buyer.token, [{ variantId: product.variants[0]!.id, quantity: 1 }]);
+
+    // Three attempts (NOTIFICATION_MAX_ATTEMPTS), then the dead letter.
+    let failure: any;
+    for (let waited = 0; !failure && waited < 30_000; waited += 100) {
+      const page = await must(op('NotificationFailures'), { first: 100 }, admin);
+      failure = page.edges.map((e: any) => e.node).find((n: any) => n.recipientEmail === buyer.email && n.kind === 'ORDER_CONFIRMED');
+      if (!failure) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(failure, 'the confirmation was dead-lettered').toBeDefined();
+    expect(failure.attempts).toBe(3);
+    expect(failure.lastError).toMatch(/ECONNREFUSED/);
+    expect(failure.lastError).not.toMatch(/\bat .*\.ts:\d+/);
+    const [inboxRow] = (await must(op('Notifications'), { first: 5 }, buyer.token)).notifications.edges;
+    expect(inboxRow.node.status).toBe('FAILED');
+
+    await mailbox.start();
+    expect(mailbox.to(buyer.email)).toEqual([]);
+    const retried = await must(op('RetryNotification'), { id: failure.id }, admin);
+    expect(retried.queued).toBe(true);
+    const [confirmation] = await mailbox.waitFor(buyer.email, 'ORDER_CONFIRMED');
+    expect(confirmation!.html).toContain(`/orders/${order.id}`);
+    // A second retry finds nothing to retry; the message went once.
+    const again = await stack.request(op('RetryNotification'), { id: failure.id }, admin);
+    expect(again.data.retryNotification.userErrors[0].code).toBe('NOT_FOUND');
+    await settled();
+    expect(mailbox.to(buyer.email).filter((m) => m.kind === 'ORDER_CONFIRMED')).toHaveLength(1);
+    const page = await must(op('NotificationFailures'), { first: 100 }, admin);
+    expect(page.edges.some((e: any) => e.node.id === failure.id)).toBe(false);
+  }, 120_000);
+
+  it('stops a kind the customer opted out of, and refuses opting out of transactional kinds', async () => {
+    const store = await registerSeller(stack);
+    const product = await createProduct(stack, store.token, categoryId, { prices: [2000] });
+    await setStock(stack, store.token, product.variants[0]!.id, warehouseId, 10);
+    const buyer = await registerCustomer(stack);
+
+    const refused = await stack.request(op('UpdateNotificationPreferences'), { input: [{ kind: 'ORDER_CONFIRMED', enabled: false }] }, buyer.token);
+    expect(refused.data.updateNotificationPreferences.userErrors[0].code).toBe('INVALID_INPUT');
+    const updated = await must(op('UpdateNotificationPreferences'), { input: [{ kind: 'SHIPMENT_SENT', enabled: false }] }, buyer.token);
+    const prefs = Object.fromEntries(updated.preferences.map((p: any) => [p.kind, p]));
+    expect(prefs.SHIPMENT_SENT).toEqual({ kind: 'SHIPMENT_SENT', enabled: false, transactional: false });
+    expect(prefs.ORDER_CONFIRMED).toEqual({ kind: 'ORDER_CONFIRMED', enabled: true, transactional: true });
+
+    const order = await checkoutCart(stack, buyer.token, [{ variantId: product.variants[0]!.id, quantity: 1 }]);
+    const shipped = await must(op('ShipOrderLines'), { input: { orderId: order.id, lineIds: [order.lines[0].id], carrier: 'UPS', trackingNumber: '1ZOPTOUT' } }, store.token);
+    await must(op('MarkShipmentDelivered'), { id: shipped.shipment.id }, store.token);
+    await mailbox.waitFor(buyer.email, 'SHIPMENT_DELIVERED');
+    await settled();
+    expect(mailbox.to(buyer.email).map((m) => m.kind).sort()).toEqual(['ORDER_CONFIRMED', 'SHIPMENT_DELIVERED']);
+  }, 120_000);
+
+  it('keeps an inbox its owner’s: others cannot read or mark it, and marking read is the owner’s', async () => {
+    const { buyer } = journey;
+    const other = await registerCustomer(stack);
+    const inbox = await must(op('Notifications'), { first: 3 }, buyer.token);
+    const ids = inbox.notifications.edges.map((e: any) => e.node.id);
+    expect(inbox.notifications.pageInfo.hasNextPage).toBe(true);
+    const next = await must(op('Notifications'), { first: 20, after: inbox.notifications.pageInfo.endCursor }, buyer.token);
+    expect(next.notifications.edges.map((e: any) => e.node.id)).not.toContain(ids[0]);
+
+    const otherInbox = await must(op('Notifications'), { first: 20 }, other.token);
+    expect(otherInbox.notifications.edges).toEqual([]);
+    const stolen = await stack.request(op('MarkNotificationsRead'), { ids }, other.token);
+    expect(stolen.data.markNotificationsRead.userErrors[0].code).toBe('NOT_FOUND');
+    const operatorTry = await stack.request(op('MarkNotificationsRead'), { ids }, admin);
+    expect(operatorTry.data.markNotificationsRead.userErrors[0].code).toBe('NOT_FOUND');
+
+    const marked = await must(op('MarkNotificationsRead'), { ids }, buyer.token);
+    expect(marked.notifications.every((n: any) => n.readAt)).toBe(true);
+    expect(marked.unreadCount).toBe(inbox.notifications.unreadCount - 3);
+    const unread = await must(op('Notifications'), { first: 20, unreadOnly: true }, buyer.token);
+    expect(unread.notifications.edges.map((e: any) => e.node.id)).not.toContain(ids[0]);
+  }, 60_000);
+});
