@@ -53,21 +53,20 @@ export async function notificationsFor(db: Db, events: DomainEvent[]): Promise<N
   const drafts = events.flatMap(plan);
   if (drafts.length === 0) return [];
   const { customers, stores, operators } = await contactsOf(drafts);
+  let unknown = 0;
   const addressed = drafts.flatMap((draft) => {
     const a = draft.audience;
-    if ('customer' in a) {
-      const contact = customers.get(a.customer);
-      return contact ? [{ draft, contact, storeName: '' }] : [];
+    if ('operators' in a) return operators.map((contact) => ({ draft, contact, storeName: '' }));
+    const store = 'seller' in a ? stores.get(a.seller) : undefined;
+    const contact: Contact | undefined = 'customer' in a ? customers.get(a.customer) : store;
+    if (!contact) {
+      unknown += 1;
+      return [];
     }
-    if ('seller' in a) {
-      const store = stores.get(a.seller);
-      return store ? [{ draft, contact: store as Contact, storeName: store.storeName }] : [];
-    }
-    return operators.map((contact) => ({ draft, contact, storeName: '' }));
+    return [{ draft, contact, storeName: store?.storeName ?? '' }];
   });
-  if (addressed.length < drafts.length && !drafts.some((d) => 'operators' in d.audience)) {
-    logger.warn({ drafts: drafts.length, addressed: addressed.length }, 'some recipients are unknown to users; not notified');
-  }
+  // Accounts users does not know (events from before a database was recreated): nobody to tell.
+  if (unknown) logger.warn({ unknown }, 'notifications for unknown recipients skipped');
   const optional = addressed.filter(({ draft }) => !TRANSACTIONAL_KINDS.has(draft.kind));
   const declined = optional.length
     ? await db

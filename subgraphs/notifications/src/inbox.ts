@@ -28,7 +28,7 @@ export async function unreadCount(db: Db, userId: string): Promise<number> {
 export async function inbox(db: Db, userId: string, args: { unreadOnly?: boolean | null; first?: number | null; after?: string | null }) {
   const size = pageSize(args.first);
   const after = afterCursor(args.after);
-  const [rows, unreadTotal] = await Promise.all([db
+  const page = db
     .select()
     .from(notifications)
     .where(
@@ -41,7 +41,8 @@ export async function inbox(db: Db, userId: string, args: { unreadOnly?: boolean
       ),
     )
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
-    .limit(size + 1), unreadCount(db, userId)]);
+    .limit(size + 1);
+  const [rows, unreadTotal] = await Promise.all([page, unreadCount(db, userId)]);
   return { ...toConnection(rows, size, (n) => [n.createdAt.toISOString(), n.id]), unreadCount: unreadTotal };
 }
 

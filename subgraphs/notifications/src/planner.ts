@@ -33,6 +33,7 @@ export const NOTIFYING_TOPICS = [
   'review.flagged',
 ] as const;
 
+/** What the order events share (`order.updated` has neither country nor currency). */
 interface OrderEvent {
   orderId: string;
   orderNumber?: string;
@@ -91,10 +92,11 @@ export function plan(event: DomainEvent): Draft[] {
       ];
     }
     case 'order.updated': {
-      // Only the endings that no other event tells of; `currencyCode` is not needed by them.
-      const order = { ...(p as OrderEvent), currencyCode: 'USD' };
-      if (p.status === 'CANCELLED') return [forCustomer(event, order, 'ORDER_CANCELLED', orderData(order))];
-      if (p.status === 'PAYMENT_FAILED') return [forCustomer(event, order, 'PAYMENT_FAILED', orderData(order))];
+      // Only the endings that no other event tells of.
+      const order = p as OrderEvent;
+      const ref = { orderId: order.orderId, orderNumber: order.orderNumber };
+      if (p.status === 'CANCELLED') return [forCustomer(event, order, 'ORDER_CANCELLED', ref)];
+      if (p.status === 'PAYMENT_FAILED') return [forCustomer(event, order, 'PAYMENT_FAILED', ref)];
       return [];
     }
     case 'shipment.sent':

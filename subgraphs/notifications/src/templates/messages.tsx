@@ -15,10 +15,12 @@ export interface Line {
   unitPrice?: number;
 }
 
-interface OrderData {
+interface OrderRef {
   orderId: string;
   /** The order's number (`MK-100123`) where the event carries it. */
   orderNumber?: string;
+}
+interface OrderData extends OrderRef {
   currencyCode: string;
 }
 
@@ -27,8 +29,8 @@ export interface MessageData {
   ORDER_CONFIRMED: OrderData & { lines: Line[]; subtotal: number; shippingCost: number; total: number; estimatedDelivery: string };
   SHIPMENT_SENT: OrderData & { carrier: string; trackingNumber: string; lines: Line[] };
   SHIPMENT_DELIVERED: OrderData & { carrier: string; trackingNumber: string; deliveredAt: string; lines: Line[] };
-  ORDER_CANCELLED: OrderData;
-  PAYMENT_FAILED: OrderData;
+  ORDER_CANCELLED: OrderRef;
+  PAYMENT_FAILED: OrderRef;
   RETURN_REQUESTED: OrderData & { returnRequestId: string; lines: Line[]; reason: string };
   RETURN_APPROVED: OrderData & { lines: Line[]; refundAmount: number };
   RETURN_REJECTED: OrderData & { lines: Line[]; note?: string };
@@ -54,7 +56,7 @@ interface Recipient {
 
 type Template<K extends NotificationKind> = (data: MessageData[K], to: Recipient) => { subject: string; body: ReactElement };
 
-const orderName = (d: OrderData) => (d.orderNumber ? `order ${d.orderNumber}` : 'your order');
+const orderName = (d: OrderRef) => (d.orderNumber ? `order ${d.orderNumber}` : 'your order');
 const priced = (lines: Line[], currencyCode: string, locale: string) =>
   lines.map((l) => ({ ...l, price: l.unitPrice === undefined ? undefined : formatMoney(l.unitPrice * l.quantity, currencyCode, locale) }));
 
