@@ -41,17 +41,29 @@ async function recordedFor(email: string): Promise<Record<string, number>> {
   return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
 }
 
-/** Until every notifying stream's group has handed out, and had acknowledged, all the stream holds. */
+/** Stream entry ids compared as positions (`<ms>-<seq>`). */
+function compareIds(a: string, b: string): number {
+  const [am, as] = a.split('-').map(BigInt);
+  const [bm, bs] = b.split('-').map(BigInt);
+  return am! !== bm! ? (am! < bm! ? -1 : 1) : as! === bs! ? 0 : as! < bs! ? -1 : 1;
+}
+
+/**
+ * Until the group has handed out, and had acknowledged, every entry the notifying streams held
+ * when called (other test files keep adding theirs meanwhile).
+ */
 async function consumersCaughtUp(): Promise<void> {
-  const caughtUp = async (topic: string) => {
-    const last = (await redis.xrevrange(streamKey(topic), '+', '-', 'COUNT', 1))[0]?.[0];
-    if (!last) return true;
+  const targets = await Promise.all(NOTIFYING_TOPICS.map(async (t) => [t, (await redis.xrevrange(streamKey(t), '+', '-', 'COUNT', 1))[0]?.[0]] as const));
+  const caughtUp = async ([topic, target]: readonly [string, string | undefined]) => {
+    if (!target) return true;
     const groups = (await redis.xinfo('GROUPS', streamKey(topic))) as unknown[][];
     const group = groups.map((fields) => new Map(fields.flatMap((v, i, all) => (i % 2 ? [] : [[String(v), all[i + 1]] as const])))).find((g) => g.get('name') === 'notifications');
-    return Boolean(group) && Number(group!.get('pending')) === 0 && group!.get('last-delivered-id') === last;
+    if (!group || compareIds(String(group.get('last-delivered-id')), target) < 0) return false;
+    const [count, oldest] = (await redis.xpending(streamKey(topic), 'notifications')) as [number, string | null];
+    return count === 0 || compareIds(oldest!, target) > 0;
   };
   for (let waited = 0; waited < 30_000; waited += 100) {
-    if ((await Promise.all(NOTIFYING_TOPICS.map(caughtUp))).every(Boolean)) return;
+    if ((await Promise.all(targets.map(caughtUp))).every(Boolean)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('the notifications consumers did not catch up');

@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic @jsxImportSource react */
+// The pragma, not only the tsconfig: tsx applies a tsconfig's `jsx` only to the files it includes, and processes start from the repository root.
 /** The frame every email shares: greeting, content, the inbox and preferences links. */
 import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from '@react-email/components';
 import type { ReactNode } from 'react';

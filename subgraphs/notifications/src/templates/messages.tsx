@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic @jsxImportSource react */
+// The pragma, not only the tsconfig: tsx applies a tsconfig's `jsx` only to the files it includes, and processes start from the repository root.
 /**
  * Every notification's email, one React Email component per kind: the HTML part is rendered from
  * it, and the plain-text part from that HTML. Values are formatted in the recipient's locale.
