@@ -231,6 +231,47 @@ describe('notifications', () => {
     expect(mailbox.to(buyer.email).map((m) => m.kind).sort()).toEqual(['ORDER_CONFIRMED', 'SHIPMENT_DELIVERED']);
   }, 120_000);
 
+  it('tells a customer of a cancellation and of a failed payment, a store of low stock, and operators of a held review', async () => {
+    const store = await registerSeller(stack);
+    const title = `Signal Lamp ${randomUUID().slice(0, 6)}`;
+    const product = await createProduct(stack, store.token, categoryId, { title, prices: [1200] });
+    const variantId = product.variants[0]!.id;
+    await setStock(stack, store.token, variantId, warehouseId, 50);
+    const buyer = await registerCustomer(stack);
+
+    const order = await checkoutCart(stack, buyer.token, [{ variantId, quantity: 1 }]);
+    await must(op('CancelOrder'), { id: order.id }, buyer.token);
+    const [cancelled] = await mailbox.waitFor(buyer.email, 'ORDER_CANCELLED');
+    expect(cancelled!.html).toContain(`/orders/${order.id}`);
+
+    const address = await must(op('AddAddress'), { input: { fullName: 'Jo Buyer', line1: '9 Elm St', city: 'Albany', region: 'NY', postalCode: '12207', country: 'US' } }, buyer.token);
+    await must(op('AddToCart'), { variantId, quantity: 1 }, buyer.token);
+    const declined = await stack.request(
+      op('Checkout'),
+      { input: { idempotencyKey: randomUUID(), shippingAddressId: address.address.id, paymentToken: 'tok_chargeDeclined' } },
+      buyer.token,
+    );
+    expect(declined.data.checkout.userErrors[0].code).toBe('PAYMENT_DECLINED');
+    const [failed] = await mailbox.waitFor(buyer.email, 'PAYMENT_FAILED');
+    expect(failed!.text).toContain('nothing was charged');
+
+    // 50 → 1 unit: at or below the default threshold of 5.
+    await setStock(stack, store.token, variantId, warehouseId, 1);
+    const [low] = await mailbox.waitFor(store.email, 'LOW_STOCK');
+    expect(low!.subject).toContain(product.variants[0]!.sku);
+    expect(low!.text).toContain('Available: 1 (your threshold: 5)');
+
+    const author = await registerCustomer(stack);
+    await must(op('WriteReview'), { input: { productId: product.id, rating: 1, title: 'Cheaper elsewhere', body: 'Buy it at www.example.com instead.' } }, author.token);
+    const operatorEmail = process.env.ADMIN_EMAIL ?? 'admin@marketplace.local';
+    const heldReview = () => mailbox.to(operatorEmail).find((m) => m.kind === 'REVIEW_FLAGGED' && m.subject.includes(title));
+    for (let waited = 0; !heldReview(); waited += 50) {
+      if (waited > 20_000) throw new Error('operators were not told of the held review');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(heldReview()!.text).toContain('“Cheaper elsewhere”, was held: LINK');
+  }, 120_000);
+
   it('keeps an inbox its owner’s: others cannot read or mark it, and marking read is the owner’s', async () => {
     const { buyer } = journey;
     const other = await registerCustomer(stack);

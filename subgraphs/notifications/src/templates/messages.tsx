@@ -211,7 +211,7 @@ const TEMPLATES: { [K in NotificationKind]: Template<K> } = {
     body: (
       <Layout locale={to.locale} preview={`${d.available} left of ${d.sku}.`} heading="Running low" recipientName={to.name}>
         <Text>
-          {d.productTitle} — {d.variantTitle} ({d.sku}) has {d.available} units available, at or below your threshold of {d.threshold}.
+          {d.productTitle} — {d.variantTitle} ({d.sku}) is running low. Available: {d.available} (your threshold: {d.threshold}).
         </Text>
         <Text>
           <Link href={storefrontLink(`/store/products/${d.productId}`)}>Restock it</Link>
