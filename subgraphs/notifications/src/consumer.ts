@@ -113,7 +113,7 @@ export interface NotificationService {
 
 /** The consumer groups and the dispatcher, on a small pool of their own (apart from requests'). */
 export function startNotificationService(): NotificationService {
-  const database = createDatabase(tables, { max: 3, countStatements: false });
+  const database = createDatabase(tables, { max: 2, countStatements: false });
   const { db } = database;
   const dispatcher = setting('NOTIFICATION_DELIVERY') === 'on' ? startDispatcher(db, emailChannel()) : null;
   const consumers = NOTIFYING_TOPICS.map((topic) =>

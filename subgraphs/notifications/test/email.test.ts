@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { describe as describeError } from '../src/delivery/dispatcher';
 import { emailChannel } from '../src/delivery/email';
 
 describe('the email channel without SMTP_URL (development)', () => {
@@ -20,5 +21,14 @@ describe('the email channel without SMTP_URL (development)', () => {
     expect(eml).toContain(`Message-ID: <${id}@marketplace.local>`);
     expect(eml).toContain('X-Marketplace-Notification: ORDER_CONFIRMED');
     expect(eml).toContain('multipart/alternative');
+  });
+});
+
+describe('a failed send, as operators read it', () => {
+  it('keeps the code and the reply, not the addresses', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.3.7:587'), { code: 'ESOCKET' });
+    expect(describeError(refused)).toBe('ESOCKET connect ECONNREFUSED <address>');
+    const rejected = Object.assign(new Error('Message failed: 450 4.2.1 mailbox busy at mx1.mail.internal.example'), { code: 'EMESSAGE', responseCode: 450 });
+    expect(describeError(rejected)).toBe('EMESSAGE 450 Message failed: 450 4.2.1 mailbox busy at <address>');
   });
 });

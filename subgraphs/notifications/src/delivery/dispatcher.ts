@@ -30,10 +30,18 @@ export function backoffMs(attempts: number): number {
   return Math.round(base * (0.8 + Math.random() * 0.4));
 }
 
-/** Error text fit for operators: the mail server's answer, never a stack. */
-function describe(err: unknown): string {
+/**
+ * Error text fit for operators (`notificationFailures`): the error's code, the mail server's reply
+ * code and message, with addresses taken out (clients never see where our servers are); the log
+ * keeps the whole error.
+ */
+export function describe(err: unknown): string {
   const e = err as { code?: string; responseCode?: number; message?: string };
-  return [e.code, e.responseCode, e.message].filter(Boolean).join(' ').slice(0, 500) || 'unknown error';
+  const message = (e.message ?? '')
+    .replace(/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, '<address>')
+    .replace(/\[?\b([0-9a-f]{0,4}:){2,}[0-9a-f]{0,4}\]?(:\d+)?/gi, '<address>')
+    .replace(/\b([a-z0-9-]+\.)+[a-z]{2,}(:\d+)?\b/gi, '<address>');
+  return [e.code, e.responseCode, message].filter(Boolean).join(' ').slice(0, 500) || 'unknown error';
 }
 
 async function claimDue(db: Db): Promise<NotificationRow[]> {
@@ -58,7 +66,7 @@ async function deliverOne(db: Db, channel: Channel, row: NotificationRow): Promi
     const attempts = row.attempts + 1;
     const lastError = describe(err);
     if (attempts >= setting('NOTIFICATION_MAX_ATTEMPTS')) {
-      logger.warn({ notificationId: row.id, attempts, lastError }, 'notification dead-lettered');
+      logger.warn({ err, notificationId: row.id, attempts }, 'notification dead-lettered');
       await db.transaction(async (tx) => {
         await tx.update(notifications).set({ status: 'FAILED', attempts, lastError }).where(eq(notifications.id, row.id));
         await tx
@@ -67,7 +75,7 @@ async function deliverOne(db: Db, channel: Channel, row: NotificationRow): Promi
           .onConflictDoUpdate({ target: deliveryFailures.notificationId, set: { attempts, lastError, failedAt: sql`now()` } });
       });
     } else {
-      logger.info({ notificationId: row.id, attempts, lastError }, 'notification send failed; will retry');
+      logger.info({ err, notificationId: row.id, attempts }, 'notification send failed; will retry');
       await db
         .update(notifications)
         .set({ attempts, lastError, nextAttemptAt: sql`now() + ${`${backoffMs(attempts)} milliseconds`}::interval` })
