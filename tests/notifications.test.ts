@@ -106,7 +106,7 @@ describe('notifications', () => {
     expect(confirmation!.text).toContain('$60.00');
     expect(confirmation!.text).toContain('$10.00');
     const total = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(order.total.amount / 100);
-    expect(confirmation!.subject).toContain(total);
+    expect(confirmation!.subject).toBe(`Order ${order.number} is confirmed: ${total}`);
     expect(confirmation!.text).toContain('Estimated delivery');
     expect(confirmation!.html).toContain(`/orders/${order.id}`);
     const [toShipA] = await mailbox.waitFor(storeA.email, 'NEW_ORDER_LINES');
@@ -244,6 +244,7 @@ describe('notifications', () => {
     const order = await checkoutCart(stack, buyer.token, [{ variantId, quantity: 1 }]);
     await must(op('CancelOrder'), { id: order.id }, buyer.token);
     const [cancelled] = await mailbox.waitFor(buyer.email, 'ORDER_CANCELLED');
+    expect(cancelled!.subject).toBe(`Cancelled: order ${order.number}`);
     expect(cancelled!.html).toContain(`/orders/${order.id}`);
 
     const address = await must(op('AddAddress'), { input: { fullName: 'Jo Buyer', line1: '9 Elm St', city: 'Albany', region: 'NY', postalCode: '12207', country: 'US' } }, buyer.token);

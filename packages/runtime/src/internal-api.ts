@@ -85,6 +85,10 @@ export interface InternalApi {
     /** Unknown ids are left out of the answer. */
     productsByIds: { input: { ids: string[] }; output: ProductSummary[] };
   };
+  orders: {
+    /** The orders' numbers (`MK-100123`), for messages about them; unknown ids are left out. */
+    orderNumbers: { input: { orderIds: string[] }; output: { orderId: string; number: string }[] };
+  };
   payments: {
     /** Authorizes the order's total once: idempotent by orderId, whatever the number of retries. */
     authorizePayment: {

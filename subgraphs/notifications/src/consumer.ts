@@ -30,6 +30,21 @@ async function describeVariants(events: DomainEvent[]): Promise<void> {
   }
 }
 
+/**
+ * A confirmation is written in the statement that numbers the order, and `order.updated` carries
+ * no number: those come from orders, batched.
+ */
+async function numberOrders(events: DomainEvent[]): Promise<void> {
+  const unnumbered = events.filter((e) => (e.topic === 'order.confirmed' || e.topic === 'order.updated') && !e.payload.orderNumber);
+  if (unnumbered.length === 0) return;
+  const numbers = await callInternal('orders', 'orderNumbers', { orderIds: [...new Set(unnumbered.map((e) => String(e.payload.orderId)))] });
+  const byId = new Map(numbers.map((n) => [n.orderId, n.number]));
+  for (const event of unnumbered) {
+    const number = byId.get(String(event.payload.orderId));
+    if (number) event.payload.orderNumber = number;
+  }
+}
+
 /** Everyone the drafts are for, in three batched calls to users at most. */
 async function contactsOf(drafts: Draft[]) {
   const customerIds = [...new Set(drafts.flatMap((d) => ('customer' in d.audience ? [d.audience.customer] : [])))];
@@ -49,7 +64,7 @@ async function contactsOf(drafts: Draft[]) {
 
 /** The rows to record for these events: drafts addressed, opt-outs left out, messages rendered. */
 export async function notificationsFor(db: Db, events: DomainEvent[]): Promise<NewNotificationRow[]> {
-  await describeVariants(events);
+  await Promise.all([describeVariants(events), numberOrders(events)]);
   const drafts = events.flatMap(plan);
   if (drafts.length === 0) return [];
   const { customers, stores, operators } = await contactsOf(drafts);

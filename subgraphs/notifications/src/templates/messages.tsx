@@ -76,10 +76,10 @@ const TEMPLATES: { [K in NotificationKind]: Template<K> } = {
   ORDER_CONFIRMED: (d, to) => {
     const total = formatMoney(d.total, d.currencyCode, to.locale);
     return {
-      subject: `Your order is confirmed: ${total}`,
+      subject: d.orderNumber ? `Order ${d.orderNumber} is confirmed: ${total}` : `Your order is confirmed: ${total}`,
       body: (
         <Layout locale={to.locale} preview={`We received your order of ${total}.`} heading="Thank you for your order" recipientName={to.name}>
-          <Text>We received your order and are getting it ready.</Text>
+          <Text>We received {orderName(d)} and are getting it ready.</Text>
           <Lines lines={priced(d.lines, d.currencyCode, to.locale)} />
           <Text>Subtotal: {formatMoney(d.subtotal, d.currencyCode, to.locale)}</Text>
           <Text>Shipping: {formatMoney(d.shippingCost, d.currencyCode, to.locale)}</Text>
