@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { generateKeyEnv } from './packages/runtime/src/keys';
 
@@ -29,6 +31,11 @@ const testEnv: Record<string, string> = {
   // for production would trip circuit breakers there. The resilience tests set short ones themselves.
   SUBGRAPH_QUERY_TIMEOUT_MS: '15000',
   INTERNAL_CALL_TIMEOUT_MS: '15000',
+  // Notifications without SMTP_URL are written as files: not into the repository.
+  MAIL_DROP_DIR: join(tmpdir(), 'marketplace-test-mail'),
+  // Test files share the database and the consumer group: only the delivery test's process, with
+  // its own SMTP server, sends (tests/notifications.test.ts turns it on).
+  NOTIFICATION_DELIVERY: 'off',
   ...(await generateKeyEnv()),
 };
 // The global setup runs in this process; test files get the same environment through `env`.

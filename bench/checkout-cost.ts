@@ -1,6 +1,6 @@
 /**
  * `pnpm bench:checkout-cost` — the deterministic cost of one checkout: SQL statements sent by all
- * six subgraphs (event consumers' work included) and HTTP requests received by the gateway and subgraphs (by path), for a buyer
+ * subgraphs (event consumers' work included) and HTTP requests received by the gateway and subgraphs (by path), for a buyer
  * checking out one cart line. The graph runs in this process (scripts/stack.ts) so that one
  * statement counter and one request listener see every process's share. Also the CPU one
  * checkout costs when nothing else of the graph is running (this process, the client included,

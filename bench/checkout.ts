@@ -1,6 +1,6 @@
 /**
  * `pnpm bench:checkout` — checkout throughput under contention and latency without it, on the
- * graph running as separate processes (gateway + 6 subgraphs) on this machine.
+ * graph running as separate processes (gateway and every subgraph) on this machine.
  *  A. 1000 buyers check out at once, contending for 100 units of one variant: confirmed
  *     checkouts per second, and the number sold (must be exactly 100: 0 oversold).
  *  B. 50 concurrent buyers without contention (each buying its own stocked variant), 500

@@ -1,11 +1,11 @@
 /**
  * Benchmark plumbing: the whole graph as separate processes (`scripts/start.ts`, as in
- * production) on ports of its own (BENCH_BASE_PORT and the six after it), against a database of
+ * production) on ports of its own (BENCH_BASE_PORT and one after it per subgraph), against a database of
  * its own (BENCH_DATABASE_URL) that is recreated per run. On a shared machine throughput depends
  * on what else runs; the CPU time the graph and its Postgres backends spend per checkout does not
  * (much), so runs report both.
  */
-import { generateKeyEnv, recreateDatabase, REPO_ROOT, setting } from '@marketplace/runtime';
+import { generateKeyEnv, recreateDatabase, REPO_ROOT, setting, SUBGRAPH_NAMES } from '@marketplace/runtime';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -83,7 +83,7 @@ export function graphProcessPid(graph: RunningGraph, entry: string): number {
 export async function startGraph(env: Record<string, string> = {}): Promise<RunningGraph> {
   await recreateDatabase(BENCH_DATABASE_URL);
   const ports: Record<string, string> = { PORT: String(BASE_PORT) };
-  ['USERS', 'PRODUCTS', 'INVENTORY', 'ORDERS', 'PAYMENTS', 'REVIEWS'].forEach((name, i) => {
+  SUBGRAPH_NAMES.map((name) => name.toUpperCase()).forEach((name, i) => {
     ports[`${name}_PORT`] = String(BASE_PORT + 1 + i);
     ports[`${name}_URL`] = `http://127.0.0.1:${BASE_PORT + 1 + i}`;
   });

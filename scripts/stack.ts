@@ -1,5 +1,5 @@
 /**
- * The whole graph in this test process: six subgraphs and the gateway over real HTTP on
+ * The whole graph in this test process: every subgraph and the gateway over real HTTP on
  * ephemeral ports, against the test database and Redis. Subgraphs find each other through the
  * `<NAME>_URL` variables set here, as separate processes would through configuration.
  */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Supergraph } from '@apollo/federation-internals';
 import { getOperationAST, parse } from 'graphql';
 import { REPO_ROOT } from '@marketplace/runtime';
-import { contractOperations } from './contract';
+import { contractAdditions, contractOperations } from './contract';
 import { CostCalculator } from '../gateway/src/traffic/cost';
 import { sha256, TRUSTED_DOCUMENTS_PATH } from '../gateway/src/traffic/trusted-documents';
 
@@ -18,7 +18,7 @@ const SUPERGRAPH_PATH = join(REPO_ROOT, 'schema', 'supergraph.graphql');
 
 /** The trusted documents: every contract operation by the SHA-256 of its text as clients send it. */
 export function renderTrustedDocuments(): string {
-  const entries = contractOperations().map((o) => [sha256(o.document), o.document] as const);
+  const entries = [...contractOperations(), ...contractAdditions()].map((o) => [sha256(o.document), o.document] as const);
   entries.sort(([a], [b]) => a.localeCompare(b));
   return `${JSON.stringify(Object.fromEntries(entries), null, 2)}\n`;
 }
@@ -29,7 +29,7 @@ const largestPages = new Proxy({}, { get: () => 100, has: () => true }) as Recor
 export function renderCostDoc(): string {
   const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
   const calculator = new CostCalculator(Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema(), supergraphSdl);
-  const rows = contractOperations().map((o) => {
+  const rows = [...contractOperations(), ...contractAdditions()].map((o) => {
     const document = parse(o.document);
     const compiled = calculator.compile(document, getOperationAST(document)!);
     const byDefault = calculator.requested(compiled, {});

@@ -143,6 +143,18 @@ async function pendingReview() {
   expect(review.status).toBe('PENDING_MODERATION');
   return review.id as string;
 }
+/** A notification in the first customer's inbox (the confirmation of an order of theirs). */
+async function customerNotification(): Promise<string> {
+  await sharedOrder();
+  for (let waited = 0; waited < 30_000; waited += 100) {
+    const inbox = await must(op('Notifications'), { first: 1 }, world.customer.token);
+    const first = inbox.notifications.edges[0];
+    if (first) return first.node.id as string;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the customer was not notified of their order');
+}
+
 /** Whether the identity is an account (so it has a cart, an address book…). */
 const isAccount = (identity: IdentityName) => identity !== 'anonymous' && !identity.startsWith('key:');
 
@@ -156,6 +168,7 @@ const sharedShipped = once(shippedOrder);
 const sharedDelivered = once(deliveredOrder);
 const sharedReturn = once(returnRequest);
 const sharedPendingReview = once(pendingReview);
+const sharedNotification = once(customerNotification);
 /** A line in the first customer's cart, whatever other rows did to the cart before. */
 const customerCartLine = () =>
   withCustomerCart(async () => (await must(op('AddToCart'), { variantId: variantA(), quantity: 1 }, world.customer.token)).cart.lines[0].id as string);
@@ -307,6 +320,13 @@ const SPECS: Record<string, CellSpec> = {
     },
   },
   'stockChanged: stock details': { shared: () => ({ variables: { productId: world.productA.id }, trigger: recountStockA }) },
+  Notifications: { shared: () => vars({ first: 5 }) },
+  MarkNotificationsRead: { shared: async () => vars({ ids: [await sharedNotification()] }) },
+  NotificationPreferences: { shared: () => vars({}) },
+  UpdateNotificationPreferences: { shared: () => vars({ input: [{ kind: 'LOW_STOCK', enabled: true }] }) },
+  NotificationFailures: { shared: () => vars({ first: 5 }) },
+  RetryNotification: { shared: () => vars({ id: randomUUID() }) },
+  'User.notifications: through an order': { shared: async () => vars({ id: (await sharedOrder()).orderId }) },
   'Seller.orders': { shared: () => vars({ id: world.sellerA.sellerId }) },
   'Seller.revenue': { shared: () => vars({ id: world.sellerA.sellerId }) },
   'Seller.lowStock': { shared: () => vars({ id: world.sellerA.sellerId }) },

@@ -22,7 +22,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => stack.stop());
 
-/** SQL statements sent by all six subgraphs (they share this process) while answering one request. */
+/** SQL statements sent by all the subgraphs (they share this process) while answering one request. */
 async function statementsFor(query: string, variables: Record<string, unknown>, token?: string) {
   const before = sqlStatements.count;
   const res = await stack.request(query, variables, token);

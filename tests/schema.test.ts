@@ -4,7 +4,7 @@ import { isEnumType, isInputObjectType, isObjectType, Kind, parse, validate, vis
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compose, SUPERGRAPH_PATH } from '../schema/compose';
-import { contractOperations, op } from '../scripts/contract';
+import { contractAdditions, contractOperations, op } from '../scripts/contract';
 
 const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
 const supergraph = Supergraph.build(supergraphSdl);
@@ -30,6 +30,13 @@ describe('the composed schema', () => {
   });
   it.each(operations.map((o) => [`${o.file} ${o.name}`, o.document] as const))(
     'validates the contract operation %s',
+    (_name, document) => {
+      expect(validate(apiSchema, parse(document)).map((e) => e.message)).toEqual([]);
+    },
+  );
+
+  it.each(contractAdditions().map((o) => [`${o.file} ${o.name}`, o.document] as const))(
+    'validates the operation %s this repository adds to the contract',
     (_name, document) => {
       expect(validate(apiSchema, parse(document)).map((e) => e.message)).toEqual([]);
     },

@@ -212,6 +212,27 @@ const CONTRACT_ROWS: MatrixRow[] = [
   },
 ];
 
+/** Operations this repository adds to the contract (docs/contract-additions/). */
+const ADDITION_ROWS: MatrixRow[] = [
+  // notifications.graphql
+  { id: 'Notifications', operation: 'Notifications', target: 'the caller’s inbox', expected: selfOrNull() },
+  {
+    id: 'MarkNotificationsRead',
+    operation: 'MarkNotificationsRead',
+    target: 'a notification in the customer’s inbox',
+    expected: customerA({ otherCustomer: 'NOT_FOUND', seller: 'NOT_FOUND', otherSeller: 'NOT_FOUND', operator: 'NOT_FOUND' }),
+  },
+  { id: 'NotificationPreferences', operation: 'NotificationPreferences', target: 'the caller’s preferences', expected: selfOrNull() },
+  { id: 'UpdateNotificationPreferences', operation: 'UpdateNotificationPreferences', target: 'the caller’s preferences', expected: accounts() },
+  { id: 'NotificationFailures', operation: 'NotificationFailures', target: 'every dead-lettered notification', visible: anyAnswer, expected: operatorsOnly() },
+  {
+    id: 'RetryNotification',
+    operation: 'RetryNotification',
+    target: 'an id that is no dead letter',
+    expected: cells('FORBIDDEN', { anonymous: 'UNAUTHENTICATED', operator: 'NOT_FOUND' }),
+  },
+];
+
 /** Paths to a store's or a customer's data that the contract's operations do not take. */
 const BEYOND_CONTRACT_ROWS: MatrixRow[] = [
   {
@@ -297,6 +318,13 @@ const BEYOND_CONTRACT_ROWS: MatrixRow[] = [
     }),
   },
   {
+    id: 'User.notifications: through an order',
+    operation: 'OrderCustomerInbox',
+    document: 'query OrderCustomerInbox($id: ID!) { order(id: $id) { id customer { id notifications(first: 5) { edges { node { id subject } } } } } }',
+    target: 'the inbox of the customer of an order holding a line of A’s (operators see the order, not the inbox)',
+    expected: cells('FORBIDDEN', { anonymous: 'UNAUTHENTICATED', customer: 'ALLOWED', otherCustomer: 'HIDDEN', otherSeller: 'HIDDEN' }),
+  },
+  {
     id: 'setLowStockThreshold',
     operation: 'SetLowStockThreshold',
     document:
@@ -345,4 +373,4 @@ const BEYOND_CONTRACT_ROWS: MatrixRow[] = [
   },
 ];
 
-export const MATRIX: MatrixRow[] = [...CONTRACT_ROWS, ...BEYOND_CONTRACT_ROWS];
+export const MATRIX: MatrixRow[] = [...CONTRACT_ROWS, ...ADDITION_ROWS, ...BEYOND_CONTRACT_ROWS];

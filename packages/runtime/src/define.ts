@@ -4,7 +4,7 @@ import type { BaseContext, SubgraphDefinition } from './server';
 
 /**
  * A subgraph from its parts: the health check (its database answers), shutdown (its pool closes)
- * and migrations (its drizzle folder, into its own Postgres schema) are the same for all six.
+ * and migrations (its drizzle folder, into its own Postgres schema) are the same for all.
  */
 export function defineSubgraph<TContext extends BaseContext>(
   parts: Omit<SubgraphDefinition<TContext>, 'health' | 'close'> & {

@@ -350,12 +350,19 @@ export function consumeEvents(opts: {
   consumer?: string;
   handler: (events: DomainEvent[]) => Promise<void>;
   claimIdleMs?: number;
+  /**
+   * Where a group that does not exist yet starts: `earliest`, every event the stream still holds
+   * (copies that must reflect the past), or `latest`, what happens from then on (notifications,
+   * which must not announce the past when first deployed).
+   */
+  startAt?: 'earliest' | 'latest';
 }): Consumer {
   const key = streamKey(opts.topic);
   const consumer = opts.consumer ?? `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const stopMeasuring = measureConsumerLagAtScrape(opts.group, opts.topic, () => groupLag(opts.group, opts.topic));
+  const start = opts.startAt === 'latest' ? '$' : '0';
   const loop = consumerLoop(`group ${opts.group} on ${opts.topic}`, async (redis) => {
-    await redis.xgroup('CREATE', key, opts.group, '0', 'MKSTREAM').catch((err: Error) => {
+    await redis.xgroup('CREATE', key, opts.group, start, 'MKSTREAM').catch((err: Error) => {
       if (!err.message.includes('BUSYGROUP')) throw err;
     });
     type Entries = [string, [string, string[]][]][] | null;

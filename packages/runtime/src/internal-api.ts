@@ -54,8 +54,21 @@ export interface SnapshotPage<T> {
   items: T[];
 }
 
+/** Where and how to write to someone (notifications). */
+export interface Contact {
+  userId: string;
+  email: string;
+  name: string;
+}
+
 export interface InternalApi {
   users: {
+    /** Accounts' contacts; unknown ids are left out. */
+    contacts: { input: { userIds: string[] }; output: Contact[] };
+    /** The contacts of the accounts that run these stores; unknown ids are left out. */
+    sellerContacts: { input: { sellerIds: string[] }; output: (Contact & { sellerId: string; storeName: string })[] };
+    /** Every operator (ADMIN) account's contact. */
+    operatorContacts: { input: Record<string, never>; output: Contact[] };
     /** One of the user's own addresses; null when unknown or someone else's. */
     addressOf: { input: { userId: string; addressId: string }; output: ShippingAddress | null };
     /** The stores' names; unknown ids are left out. A store keeps the name it opened with. */
@@ -71,6 +84,10 @@ export interface InternalApi {
     variantsByIds: { input: { ids: string[] }; output: VariantSummary[] };
     /** Unknown ids are left out of the answer. */
     productsByIds: { input: { ids: string[] }; output: ProductSummary[] };
+  };
+  orders: {
+    /** The orders' numbers (`MK-100123`), for messages about them; unknown ids are left out. */
+    orderNumbers: { input: { orderIds: string[] }; output: { orderId: string; number: string }[] };
   };
   payments: {
     /** Authorizes the order's total once: idempotent by orderId, whatever the number of retries. */

@@ -65,8 +65,8 @@ const jwk = z.string().refine(
   { message: 'must be a JWK as JSON' },
 );
 
-/** The six subgraphs, in the order of their default ports. */
-export const SUBGRAPH_NAMES = ['users', 'products', 'inventory', 'orders', 'payments', 'reviews'] as const;
+/** The subgraphs, in the order of their default ports (4001 onwards). */
+export const SUBGRAPH_NAMES = ['users', 'products', 'inventory', 'orders', 'payments', 'reviews', 'notifications'] as const;
 
 function perSubgraph<P extends string, T>(
   suffix: P,
@@ -374,6 +374,47 @@ export const SETTINGS = {
   }),
 
   // ---- notifications (issue 15)
+  SMTP_URL: declare(z.url().optional(), {
+    doc: 'where notifications sends email (`smtp://user:pass@host:587`, `smtps://…`); unset: messages are written as `.eml` files to `MAIL_DROP_DIR` and logged',
+    group: 'notifications',
+  }),
+  MAIL_DROP_DIR: declare(text.optional(), {
+    defaultText: '`.mail/` in the repository',
+    doc: 'without `SMTP_URL`: the folder the messages are written to',
+    group: 'notifications',
+  }),
+  MAIL_FROM: declare(text, {
+    default: 'Marketplace <no-reply@marketplace.local>',
+    doc: 'the sender of every notification',
+    group: 'notifications',
+  }),
+  NOTIFICATION_LINK_BASE_URL: declare(url, {
+    default: 'http://localhost:3000',
+    doc: 'the storefront the links in messages point to (`/orders/<id>`, `/account/notifications`)',
+    group: 'notifications',
+  }),
+  NOTIFICATION_MAX_ATTEMPTS: declare(positiveInt, {
+    default: '6',
+    doc: 'sends tried before a notification is parked in the dead-letter table',
+    group: 'notifications',
+  }),
+  NOTIFICATION_RETRY_BASE_MS: declare(positiveInt, {
+    default: '2000',
+    doc: 'wait before the first retry; doubled at every further one (with jitter)',
+    group: 'notifications',
+  }),
+  NOTIFICATION_DELIVERY: declare(z.enum(['on', 'off']), {
+    default: 'on',
+    doc: '`off`: notifications are decided and recorded but this instance sends none (to pause sending; the test suite sends only from the test of delivery)',
+    group: 'notifications',
+  }),
+  NOTIFICATION_SEND_CONCURRENCY: declare(positiveInt, {
+    default: '4',
+    doc: 'messages one notifications instance hands to SMTP at a time',
+    group: 'notifications',
+  }),
+  BENCH_ORDER_RATE: declare(positiveInt, { default: '5', doc: '`bench:notifications`: orders placed per second', group: 'tools' }),
+  BENCH_ORDERS: declare(positiveInt, { default: '100', doc: '`bench:notifications`: orders measured', group: 'tools' }),
 
   // ---- web: the storefront client (issue 16)
   WEB_DIST_DIR: declare(text.optional(), {
@@ -417,7 +458,7 @@ export const SETTINGS = {
   }),
   BENCH_BASE_PORT: declare(port, {
     default: '4400',
-    doc: 'benchmarks: the gateway\'s port; the six subgraphs take the ports after it',
+    doc: 'benchmarks: the gateway\'s port; the subgraphs take the ports after it',
     group: 'tools',
   }),
   BENCH_WRITE_RESULTS: declare(z.enum(['0', '1']), {

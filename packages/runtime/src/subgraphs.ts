@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setting, SUBGRAPH_NAMES } from './settings';
 
-/** The six subgraphs, with the port each listens on unless configured otherwise. */
+/** The subgraphs, with the port each listens on unless configured otherwise. */
 export const SUBGRAPHS = SUBGRAPH_NAMES.map((name, index) => ({ name, port: 4001 + index }));
 
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];

@@ -4,7 +4,7 @@
  * payment row for its duration (provider call included, bounded by the breaker's timeout), so
  * retries and concurrent calls for one order happen one after the other and apply once.
  */
-import { type AuthorizationOutcome, recordEvents, setting, userError } from '@marketplace/runtime';
+import { type AuthorizationOutcome, type NewEvent, recordEvents, setting, userError } from '@marketplace/runtime';
 import type { UserError } from './__generated__/resolvers-types';
 import { eq, getTableColumns, sql } from 'drizzle-orm';
 import { db, type Db } from './db/client';
@@ -36,14 +36,14 @@ export class PaymentService {
   /**
    * Updates the payment and records `payment.updated`, in one statement of the caller's
    * transaction. The payment is locked by it, so the row after the change is known without
-   * reading it back.
+   * reading it back. `alsoRecord`: further events of the same change.
    */
-  private async update(tx: Tx, payment: PaymentRow, patch: Partial<PaymentRow>): Promise<PaymentRow> {
+  private async update(tx: Tx, payment: PaymentRow, patch: Partial<PaymentRow>, alsoRecord: NewEvent[] = []): Promise<PaymentRow> {
     const row: PaymentRow = { ...payment, ...patch, updatedAt: new Date() };
     await recordEvents(
       tx,
       outbox,
-      [{ topic: 'payment.updated', key: row.orderId, payload: { paymentId: row.id, orderId: row.orderId, status: row.status } }],
+      [{ topic: 'payment.updated', key: row.orderId, payload: { paymentId: row.id, orderId: row.orderId, status: row.status } }, ...alsoRecord],
       [tx.update(payments).set({ ...patch, updatedAt: row.updatedAt }).where(eq(payments.id, payment.id))],
     );
     return row;
@@ -170,10 +170,18 @@ export class PaymentService {
         .values({ paymentId, amount, currencyCode: payment.currencyCode, status: 'SUCCEEDED', reason, idempotencyKey })
         .returning();
       const refundedAmount = payment.refundedAmount + amount;
-      const updated = await this.update(tx, payment, {
-        refundedAmount,
-        status: refundedAmount === payment.capturedAmount ? 'REFUNDED' : 'PARTIALLY_REFUNDED',
-      });
+      // The money on its way back, for the customer's notification.
+      const refundIssued: NewEvent = {
+        topic: 'refund.issued',
+        key: payment.orderId,
+        payload: { refundId: refund!.id, paymentId, orderId: payment.orderId, customerId: payment.customerId, amount, currencyCode: payment.currencyCode },
+      };
+      const updated = await this.update(
+        tx,
+        payment,
+        { refundedAmount, status: refundedAmount === payment.capturedAmount ? 'REFUNDED' : 'PARTIALLY_REFUNDED' },
+        [refundIssued],
+      );
       return { payment: updated, refund: refund! };
     });
   }

@@ -1,8 +1,8 @@
-import { callInternal, InputCheck, isId, logger, uniqueViolation, userError } from '@marketplace/runtime';
+import { callInternal, InputCheck, isId, logger, recordEvents, uniqueViolation, userError } from '@marketplace/runtime';
 import { and, eq } from 'drizzle-orm';
 import type { UserErrorCode, WriteReviewInput } from './__generated__/resolvers-types';
 import type { Db } from './db/client';
-import { purchases, REVIEW_BODY_MAX, REVIEW_TITLE_MAX, reviews } from './db/schema';
+import { outbox, purchases, REVIEW_BODY_MAX, REVIEW_TITLE_MAX, reviews } from './db/schema';
 import { moderationReasons } from './moderation';
 import { recordRatingChange } from './ratings';
 import type { ReviewOutcome } from './review-actions';
@@ -47,6 +47,11 @@ export async function writeReview(db: Db, authorId: string, input: WriteReviewIn
         })
         .returning();
       if (status === 'PUBLISHED') await recordRatingChange(tx, input.productId);
+      // Held reviews wait for an operator: the event tells them (notifications) why.
+      else {
+        const payload = { reviewId: written!.id, productId: input.productId, productTitle: product!.title, rating: input.rating, title, reasons: flagged };
+        await recordEvents(tx, outbox, [{ topic: 'review.flagged', key: written!.id, payload }]);
+      }
       return written!;
     });
     if (flagged.length) logger.info({ reviewId: review.id, flagged }, 'review held for moderation');

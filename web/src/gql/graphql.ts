@@ -430,7 +430,7 @@ export type BecomeSellerMutation = { becomeSeller: { accessToken: string | null,
 export type SellerDashboardQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type SellerDashboardQuery = { mySeller: { id: string, storeName: string, productCount: number, products: { totalCount: number, edges: Array<{ node: { id: string, title: string, status: ProductStatus, inStock: boolean } }> }, lowStock: Array<{ variantId: string, available: number, variant: { sku: string, product: { title: string } } }>, orders: { totalCount: number, edges: Array<{ node: { id: string, number: string, status: OrderStatus, placedAt: string, lines: Array<{ id: string, quantity: number, status: OrderLineStatus, variant: { sku: string } }> } }> }, revenue: { amount: number, currencyCode: string }, rating: { average: number | null, count: number } } | null };
+export type SellerDashboardQuery = { mySeller: { id: string, storeName: string, productCount: number | null, products: { totalCount: number, edges: Array<{ node: { id: string, title: string, status: ProductStatus, inStock: boolean | null } }> } | null, lowStock: Array<{ variantId: string, available: number, variant: { sku: string, product: { title: string } } }> | null, orders: { totalCount: number, edges: Array<{ node: { id: string, number: string, status: OrderStatus, placedAt: string, lines: Array<{ id: string, quantity: number, status: OrderLineStatus, variant: { sku: string } }> } }> } | null, revenue: { amount: number, currencyCode: string } | null, rating: { average: number | null, count: number } | null } | null };
 
 export type WarehousesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -522,7 +522,7 @@ export type LogoutMutation = { logout: boolean };
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MeQuery = { me: { id: string, email: string, name: string, roles: Array<Role>, addresses: Array<{ id: string, fullName: string, line1: string, line2: string | null, city: string, region: string | null, postalCode: string, country: string, isDefault: boolean }>, wishlist: Array<{ id: string, title: string, inStock: boolean, price: { amount: number, currencyCode: string } }> } | null };
+export type MeQuery = { me: { id: string, email: string, name: string, roles: Array<Role>, addresses: Array<{ id: string, fullName: string, line1: string, line2: string | null, city: string, region: string | null, postalCode: string, country: string, isDefault: boolean }>, wishlist: Array<{ id: string, title: string, inStock: boolean | null, price: { amount: number, currencyCode: string } }> } | null };
 
 export type AddAddressMutationVariables = Exact<{
   input: AddressInput;
@@ -559,7 +559,7 @@ export type CatalogQueryVariables = Exact<{
 }>;
 
 
-export type CatalogQuery = { products: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, facets: { categories: Array<{ value: string, label: string, count: number }>, brands: Array<{ value: string, label: string, count: number }>, priceRanges: Array<{ min: number, max: number | null, count: number }> }, edges: Array<{ cursor: string, node: { id: string, title: string, brand: string, images: Array<string>, inStock: boolean, price: { amount: number, currencyCode: string }, category: { id: string, name: string }, seller: { id: string, storeName: string }, rating: { average: number | null, count: number } } }> } };
+export type CatalogQuery = { products: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, facets: { categories: Array<{ value: string, label: string, count: number }>, brands: Array<{ value: string, label: string, count: number }>, priceRanges: Array<{ min: number, max: number | null, count: number }> }, edges: Array<{ cursor: string, node: { id: string, title: string, brand: string, images: Array<string>, inStock: boolean | null, price: { amount: number, currencyCode: string }, category: { id: string, name: string }, seller: { id: string, storeName: string }, rating: { average: number | null, count: number } | null } }> } };
 
 export type SuggestQueryVariables = Exact<{
   prefix: string;
@@ -573,12 +573,12 @@ export type ProductPageQueryVariables = Exact<{
 }>;
 
 
-export type ProductPageQuery = { product: { id: string, title: string, description: string, brand: string, images: Array<string>, status: ProductStatus, inStock: boolean, price: { amount: number, currencyCode: string }, category: { id: string, name: string, ancestors: Array<{ id: string, name: string }> }, seller: { id: string, storeName: string }, variants: Array<{ id: string, sku: string, title: string, attributes: Array<{ name: string, value: string }>, price: { amount: number, currencyCode: string }, stock: { available: number, inStock: boolean } }>, rating: { average: number | null, count: number, distribution: Array<{ stars: number, count: number }> }, reviews: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, helpfulCount: number, createdAt: string, author: { id: string, name: string } } }> }, frequentlyBoughtTogether: Array<{ id: string, title: string, price: { amount: number, currencyCode: string } }> } | null };
+export type ProductPageQuery = { product: { id: string, title: string, description: string, brand: string, images: Array<string>, status: ProductStatus, inStock: boolean | null, price: { amount: number, currencyCode: string }, category: { id: string, name: string, ancestors: Array<{ id: string, name: string }> }, seller: { id: string, storeName: string }, variants: Array<{ id: string, sku: string, title: string, attributes: Array<{ name: string, value: string }>, price: { amount: number, currencyCode: string }, stock: { available: number, inStock: boolean } | null }>, rating: { average: number | null, count: number, distribution: Array<{ stars: number, count: number }> } | null, reviews: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, rating: number, title: string, body: string, verifiedPurchase: boolean, helpfulCount: number, createdAt: string, author: { id: string, name: string } } }> } | null, frequentlyBoughtTogether: Array<{ id: string, title: string, price: { amount: number, currencyCode: string } }> | null } | null };
 
 export type CartQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type CartQuery = { me: { cart: { id: string, itemCount: number, lines: Array<{ id: string, quantity: number, variant: { id: string, sku: string, title: string, price: { amount: number, currencyCode: string }, product: { id: string, title: string }, stock: { available: number } }, lineTotal: { amount: number, currencyCode: string } }>, subtotal: { amount: number, currencyCode: string } } } | null };
+export type CartQuery = { me: { cart: { id: string, itemCount: number, lines: Array<{ id: string, quantity: number, variant: { id: string, sku: string, title: string, price: { amount: number, currencyCode: string }, product: { id: string, title: string }, stock: { available: number } | null }, lineTotal: { amount: number, currencyCode: string } }>, subtotal: { amount: number, currencyCode: string } } | null } | null };
 
 export type AddToCartMutationVariables = Exact<{
   variantId: string | number;
@@ -616,7 +616,7 @@ export type MyOrdersQueryVariables = Exact<{
 }>;
 
 
-export type MyOrdersQuery = { me: { orders: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, number: string, status: OrderStatus, placedAt: string, total: { amount: number, currencyCode: string } } }> } } | null };
+export type MyOrdersQuery = { me: { orders: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, number: string, status: OrderStatus, placedAt: string, total: { amount: number, currencyCode: string } } }> } | null } | null };
 
 export type OrderDetailQueryVariables = Exact<{
   id: string | number;

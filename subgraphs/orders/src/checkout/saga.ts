@@ -348,7 +348,11 @@ async function placeOrder(row: CheckoutRow, settlement: Settlement): Promise<{ c
   }
 }
 
-/** The purchase, for those who follow it (verified reviews, co-purchases). */
+/**
+ * The purchase, for those who follow it: verified reviews and co-purchases (products, sellers,
+ * quantities), and the confirmation and the stores' "to ship" notifications (titles, prices,
+ * totals, the delivery estimate and the address's country, which sets the customer's locale).
+ */
 function purchaseOf(row: CheckoutRow, plan: Plan): NewEvent {
   return {
     topic: 'order.confirmed',
@@ -356,7 +360,13 @@ function purchaseOf(row: CheckoutRow, plan: Plan): NewEvent {
     payload: {
       orderId: row.orderId,
       customerId: row.customerId,
-      lines: plan.lines.map((l) => ({ productId: l.productId, sellerId: l.sellerId, quantity: l.quantity })),
+      lines: plan.lines.map((l) => ({ productId: l.productId, sellerId: l.sellerId, quantity: l.quantity, title: l.title, unitPrice: l.unitPrice })),
+      currencyCode: plan.currencyCode,
+      subtotal: plan.subtotal,
+      shippingCost: plan.shippingCost,
+      total: plan.total,
+      estimatedDelivery: plan.estimatedDelivery,
+      shipCountry: plan.address.country,
     },
   };
 }

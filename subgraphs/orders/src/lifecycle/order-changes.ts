@@ -2,7 +2,7 @@
  * What the lifecycle mutations share: reading and locking an order, settling it on what its lines
  * call for, and transactions that answer a userError instead of half-applying.
  */
-import { isId, userError } from '@marketplace/runtime';
+import { isId, userError, type NewEvent } from '@marketplace/runtime';
 import { eq } from 'drizzle-orm';
 import type { UserError, UserErrorCode } from '../__generated__/resolvers-types';
 import { db, type Tx } from '../db/client';
@@ -53,11 +53,12 @@ export async function lockOrder(tx: Tx, orderId: string): Promise<OrderRow> {
 /**
  * After some of an order's lines changed: moves the order to the status its lines now call for
  * (appending the event), or records the change for subscribers when the status stays.
+ * `alsoRecord`: events of the change itself (a shipment sent, a return decided), recorded with it.
  */
-export async function settleOrder(tx: Tx, order: OrderRow, note?: string): Promise<OrderRow> {
+export async function settleOrder(tx: Tx, order: OrderRow, note?: string, alsoRecord: NewEvent[] = []): Promise<OrderRow> {
   const lines = await tx.select({ status: orderLines.status }).from(orderLines).where(eq(orderLines.orderId, order.id));
   const to = nextStatus(order.status, lines);
-  if (to) return transitionOrder(tx, order, to, lines, note);
-  await recordOrderUpdate(tx, order);
+  if (to) return transitionOrder(tx, order, to, lines, note, alsoRecord);
+  await recordOrderUpdate(tx, order, alsoRecord);
   return order;
 }

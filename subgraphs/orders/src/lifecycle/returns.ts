@@ -2,13 +2,33 @@
  * Returns: a customer asks to return delivered lines within the return window; an operator
  * approves (the lines' value is refunded and their units go back on hand) or rejects the request.
  */
-import { callInternal, forbidden, InputCheck, isId, logger, requireUser, userError, type Identity } from '@marketplace/runtime';
+import { callInternal, forbidden, InputCheck, isId, logger, requireUser, userError, type Identity, type NewEvent } from '@marketplace/runtime';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { UserError, UserErrorCode } from '../__generated__/resolvers-types';
 import { db, type Tx } from '../db/client';
-import { orderLines, returnRequestLines, returnRequests, shipments, type ReturnRequestRow } from '../db/schema';
+import { orderLines, returnRequestLines, returnRequests, shipments, type OrderRow, type ReturnRequestRow } from '../db/schema';
 import type { OrderParent, ReturnRequestParent } from '../mappers';
 import { decide, findOrder, lockOrder, refuse, settleOrder } from './order-changes';
+import { orderReference } from './state-machine';
+
+/** A line of a return as its event tells it (the seller hears of its own lines). */
+interface ReturnedLine {
+  sellerId: string;
+  title: string;
+  quantity: number;
+  unitPrice: number;
+}
+
+/** `return.updated`: a return requested, approved (with the amount refunded) or rejected (with the note). */
+function returnUpdated(order: OrderRow, request: ReturnRequestRow, lines: ReturnedLine[], extra: { refundAmount?: number; note?: string } = {}): NewEvent {
+  return {
+    topic: 'return.updated',
+    key: order.id,
+    payload: { ...orderReference(order), returnRequestId: request.id, status: request.status, reason: request.reason, lines, ...extra },
+  };
+}
+
+const returnedLineColumns = { sellerId: orderLines.sellerId, title: orderLines.title, quantity: orderLines.quantity, unitPrice: orderLines.unitPrice };
 
 /** Lines can be returned for this long after their parcel was delivered. */
 export const RETURN_WINDOW_DAYS = 30;
@@ -58,12 +78,13 @@ export async function requestReturn(identity: Identity, orderId: string, lineIds
       .update(orderLines)
       .set({ status: 'RETURN_REQUESTED' })
       .where(and(inArray(orderLines.id, ids), eq(orderLines.status, 'DELIVERED')))
-      .returning({ id: orderLines.id });
+      .returning({ id: orderLines.id, ...returnedLineColumns });
     // A concurrent request asked to return some of them first.
     if (moved.length !== ids.length) refuse('INVALID_STATE', 'Some of these lines are being returned already.', ['lineIds']);
     const [request] = await tx.insert(returnRequests).values({ orderId: order.id, status: 'REQUESTED', reason: why }).returning();
     await tx.insert(returnRequestLines).values(ids.map((orderLineId) => ({ returnRequestId: request!.id, orderLineId })));
-    return { request: request!, order: await settleOrder(tx, locked) };
+    const requested = returnUpdated(locked, request!, moved.map(({ id: _id, ...line }) => line));
+    return { request: request!, order: await settleOrder(tx, locked, undefined, [requested]) };
   });
   if ('refused' in decision) return failure(decision.refused);
   return { returnRequest: { ...decision.done.request, viewerSellerId: null }, order: { ...decision.done.order, viewerSellerId: null }, userErrors: [] };
@@ -91,7 +112,7 @@ export async function approveReturn(returnRequestId: string): Promise<ReturnChan
   const decision = await decide(async (tx) => {
     const request = await decideRequest(tx, returnRequestId, 'APPROVED');
     const lines = await tx
-      .select({ id: orderLines.id, variantId: orderLines.variantId, unitPrice: orderLines.unitPrice, quantity: orderLines.quantity })
+      .select({ id: orderLines.id, variantId: orderLines.variantId, ...returnedLineColumns })
       .from(returnRequestLines)
       .innerJoin(orderLines, eq(orderLines.id, returnRequestLines.orderLineId))
       .where(eq(returnRequestLines.returnRequestId, request.id));
@@ -116,7 +137,8 @@ export async function approveReturn(returnRequestId: string): Promise<ReturnChan
       .update(orderLines)
       .set({ status: 'RETURNED' })
       .where(inArray(orderLines.id, lines.map((l) => l.id)));
-    return { request, order: await settleOrder(tx, order) };
+    const approved = returnUpdated(order, request, lines.map(({ id: _id, variantId: _variant, ...line }) => line), { refundAmount: amount });
+    return { request, order: await settleOrder(tx, order, undefined, [approved]) };
   });
   if ('refused' in decision) return failure(decision.refused);
   return { returnRequest: { ...decision.done.request, viewerSellerId: null }, order: { ...decision.done.order, viewerSellerId: null }, userErrors: [] };
@@ -134,11 +156,13 @@ export async function rejectReturn(returnRequestId: string, note: string | null 
       .select({ id: returnRequestLines.orderLineId })
       .from(returnRequestLines)
       .where(eq(returnRequestLines.returnRequestId, request.id));
-    await tx
+    const kept = await tx
       .update(orderLines)
       .set({ status: 'DELIVERED' })
-      .where(and(inArray(orderLines.id, requestedLines), eq(orderLines.status, 'RETURN_REQUESTED')));
-    return { request, order: await settleOrder(tx, order, explanation ?? undefined) };
+      .where(and(inArray(orderLines.id, requestedLines), eq(orderLines.status, 'RETURN_REQUESTED')))
+      .returning(returnedLineColumns);
+    const rejected = returnUpdated(order, request, kept, explanation ? { note: explanation } : {});
+    return { request, order: await settleOrder(tx, order, explanation ?? undefined, [rejected]) };
   });
   if ('refused' in decision) return failure(decision.refused);
   return { returnRequest: { ...decision.done.request, viewerSellerId: null }, order: { ...decision.done.order, viewerSellerId: null }, userErrors: [] };

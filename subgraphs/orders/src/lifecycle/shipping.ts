@@ -2,13 +2,14 @@
  * Shipping: each store ships its own confirmed lines in parcels, and a parcel is later marked
  * delivered. The order follows its lines (PARTIALLY_SHIPPED, SHIPPED, DELIVERED).
  */
-import { actingSellerId, callInternal, forbidden, InputCheck, isAdmin, isId, logger, userError, type Identity } from '@marketplace/runtime';
+import { actingSellerId, callInternal, forbidden, InputCheck, isAdmin, isId, logger, userError, type Identity, type NewEvent } from '@marketplace/runtime';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { ShipOrderLinesInput, UserError, UserErrorCode } from '../__generated__/resolvers-types';
 import { db } from '../db/client';
 import { orderLines, shipments } from '../db/schema';
 import type { OrderParent, ShipmentParent } from '../mappers';
 import { decide, findOrder, lockOrder, refuse, settleOrder } from './order-changes';
+import { orderReference } from './state-machine';
 
 /** The payload of shipOrderLines and markShipmentDelivered. */
 export interface ShipmentChange {
@@ -61,7 +62,19 @@ export async function shipOrderLines(identity: Identity, input: ShipOrderLinesIn
       .returning({ id: orderLines.id });
     // A concurrent request shipped (or the customer cancelled) some of them since they were read.
     if (shipped.length !== lineIds.length) refuse('INVALID_STATE', 'Some of these lines are no longer waiting to ship.', ['input', 'lineIds']);
-    return { shipment: shipment!, order: await settleOrder(tx, locked) };
+    const sent: NewEvent = {
+      topic: 'shipment.sent',
+      key: order.id,
+      payload: {
+        ...orderReference(locked),
+        shipmentId: shipment!.id,
+        sellerId,
+        carrier,
+        trackingNumber,
+        lines: parcel.map((l) => ({ title: l.title, quantity: l.quantity })),
+      },
+    };
+    return { shipment: shipment!, order: await settleOrder(tx, locked, undefined, [sent]) };
   });
   if ('refused' in decision) return failure(decision.refused);
   // The store sees the order as it sees it everywhere: only its own lines.
@@ -87,11 +100,25 @@ export async function markShipmentDelivered(identity: Identity, shipmentId: stri
       .where(and(eq(shipments.id, shipment.id), eq(shipments.status, 'SHIPPED')))
       .returning();
     if (!delivered) refuse('INVALID_STATE', 'This shipment was marked delivered already.', ['shipmentId']);
-    await tx
+    const lines = await tx
       .update(orderLines)
       .set({ status: 'DELIVERED' })
-      .where(and(eq(orderLines.shipmentId, shipment.id), eq(orderLines.status, 'SHIPPED')));
-    return { shipment: delivered, order: await settleOrder(tx, order) };
+      .where(and(eq(orderLines.shipmentId, shipment.id), eq(orderLines.status, 'SHIPPED')))
+      .returning({ title: orderLines.title, quantity: orderLines.quantity });
+    const arrived: NewEvent = {
+      topic: 'shipment.delivered',
+      key: order.id,
+      payload: {
+        ...orderReference(order),
+        shipmentId: delivered.id,
+        sellerId: delivered.sellerId,
+        carrier: delivered.carrier,
+        trackingNumber: delivered.trackingNumber,
+        deliveredAt: delivered.deliveredAt!.toISOString(),
+        lines,
+      },
+    };
+    return { shipment: delivered, order: await settleOrder(tx, order, undefined, [arrived]) };
   });
   if ('refused' in decision) return failure(decision.refused);
   return {

@@ -95,3 +95,8 @@ export async function recordOrderUpdate(tx: Tx, order: OrderRow, alsoRecord: New
 export function orderUpdated(order: Pick<OrderRow, 'id' | 'customerId' | 'status'>): NewEvent {
   return { topic: 'order.updated', key: order.id, payload: { orderId: order.id, customerId: order.customerId, status: order.status } };
 }
+
+/** What the events about an order's parcels and returns say of the order (for notifications). */
+export function orderReference(order: Pick<OrderRow, 'id' | 'number' | 'customerId' | 'shipCountry' | 'currencyCode'>) {
+  return { orderId: order.id, orderNumber: order.number, customerId: order.customerId, shipCountry: order.shipCountry, currencyCode: order.currencyCode };
+}

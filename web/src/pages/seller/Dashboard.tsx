@@ -8,7 +8,7 @@ import { useSession } from '../../lib/session';
 import { SignInFirst } from '../SignIn';
 
 type Alert = LowStockAlertsSubscription['lowStockAlert'];
-type SellerOrder = NonNullable<SellerDashboardQuery['mySeller']>['orders']['edges'][number]['node'];
+type SellerOrder = NonNullable<NonNullable<SellerDashboardQuery['mySeller']>['orders']>['edges'][number]['node'];
 
 export function SellerNav() {
   return (

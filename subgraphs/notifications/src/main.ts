@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '@marketplace/runtime';
+import { migrate, notifications } from './index';
+
+await runSubgraphProcess(notifications, migrate);
