@@ -4,7 +4,7 @@
  * (SUBSCRIPTIONS_PER_CONNECTION), and each subscription's cost within TRAFFIC_MAX_OPERATION_COST.
  * Subscriptions take no points from buckets: their load is what they hold open.
  */
-import { setting, type Identity } from '@marketplace/runtime';
+import { rateLimitRefusals, setting, type Identity } from '@marketplace/runtime';
 import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import { clientAddress, clientOf } from './client';
@@ -45,6 +45,7 @@ export class SubscriptionLimits {
   /** graphql-ws `onSubscribe`: errors for a subscription beyond the connection's bound (`active` counts it). */
   refuseSubscription(active: number): GraphQLError[] | undefined {
     if (active <= setting('SUBSCRIPTIONS_PER_CONNECTION')) return undefined;
+    rateLimitRefusals.inc({ limiter: 'subscriptions' });
     return [
       new GraphQLError(`At most ${setting('SUBSCRIPTIONS_PER_CONNECTION')} subscriptions per connection: complete one first, or open another connection.`, {
         extensions: { code: 'RATE_LIMITED' },

@@ -10,7 +10,7 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import { Supergraph } from '@apollo/federation-internals';
-import { setting } from '@marketplace/runtime';
+import { rateLimitRefusals, setting } from '@marketplace/runtime';
 import type { NextFunction, Request, Response } from 'express';
 import { GraphQLError } from 'graphql';
 import type { IncomingMessage } from 'node:http';
@@ -105,6 +105,7 @@ export function trafficControl(supergraphSdl: string): ApolloServerPlugin<Gatewa
           priced = { client, limits, compiled, requested, available: state.available, ran: state.allowed };
           if (!state.allowed) {
             const headers = new HeaderMap([['retry-after', String(Math.ceil(state.retryAfterMs / 1000))]]);
+            rateLimitRefusals.inc({ limiter: 'graph' });
             throw refusal('RATE_LIMITED', `Rate limited: this operation costs ${requested} and ${Math.floor(state.available)} points are available; retry after the wait.`, 429, { retryAfterMs: state.retryAfterMs }, headers);
           }
         },

@@ -1,6 +1,7 @@
 import CircuitBreaker from 'opossum';
 import { logger } from './logger';
 import { setting } from './settings';
+import { trackCircuitBreaker } from './telemetry/metrics';
 
 /** A call abandoned at its deadline. */
 export class DeadlineExceededError extends Error {
@@ -54,6 +55,7 @@ export function serviceBreaker<A extends unknown[], R>(
   breaker.on('open', () => logger.warn({ service: name }, 'circuit opened: calls fail at once'));
   breaker.on('halfOpen', () => logger.info({ service: name }, 'circuit half-open: probing'));
   breaker.on('close', () => logger.info({ service: name }, 'circuit closed'));
+  trackCircuitBreaker(name, () => (breaker.opened ? 'open' : breaker.halfOpen ? 'half_open' : 'closed'));
   return breaker;
 }
 

@@ -5,7 +5,7 @@
  * (rate-limiter-flexible), so concurrent guesses cannot slip past the limit together; a successful
  * sign-in clears the count, so the owner of the account is never held up by their own typos.
  */
-import { commandRedis, graphqlError, logger } from '@marketplace/runtime';
+import { commandRedis, graphqlError, logger, rateLimitRefusals } from '@marketplace/runtime';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
@@ -38,6 +38,7 @@ export async function countLoginAttempt(email: string): Promise<void> {
   } catch (outcome) {
     if (!(outcome instanceof RateLimiterRes)) throw outcome;
     const minutes = Math.max(1, Math.ceil(outcome.msBeforeNext / 60_000));
+    rateLimitRefusals.inc({ limiter: 'login' });
     throw graphqlError('RATE_LIMITED', `Too many sign-in attempts for this account; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
   }
 }
