@@ -194,6 +194,15 @@ function storeEgress(p: ImageProcess): INetworkPolicyEgressRule {
  * plus Postgres, Redis and DNS. The gateway takes traffic from anywhere (the Ingress controller
  * lives in a namespace of its own); a subgraph only from the gateway and its internal callers.
  */
+/**
+ * Prometheus scrapes every server's `GET /metrics` on its one port: from the `monitoring`
+ * namespace only (the kube-prometheus-stack convention; change both labels to your setup).
+ */
+export const MONITORING_PEER = {
+  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+  podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+};
+
 function networkPolicy(p: ImageProcess): INetworkPolicy {
   const calls = processCalls();
   const port = (name: string) => SERVER_PROCESSES.find((s) => s.name === name)!.port;
@@ -207,6 +216,7 @@ function networkPolicy(p: ImageProcess): INetworkPolicy {
               from: calls.filter((c) => c.to === p.name).map((c) => ({ podSelector: { matchLabels: labelsOf(c.from) } })),
               ports: [{ protocol: 'TCP', port: p.port }],
             },
+            { from: [MONITORING_PEER], ports: [{ protocol: 'TCP', port: p.port }] },
           ];
   const callees = calls.filter((c) => c.from === p.name);
   const egress: INetworkPolicyEgressRule[] = [

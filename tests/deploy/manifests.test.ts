@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processCalls } from '../../deploy/calls';
-import { BASE_DIR, baseFiles, composeFile, COMPOSE_PATH, IMAGE, SECRET } from '../../deploy/manifests';
+import { BASE_DIR, baseFiles, composeFile, COMPOSE_PATH, IMAGE, MONITORING_PEER, SECRET } from '../../deploy/manifests';
 import { IMAGE_PROCESSES, imageProcess, LIVENESS_PATH, READINESS_PATH, SERVER_PROCESSES } from '../../deploy/processes';
 import { containerEnv, kustomize, ofKind, OVERLAYS, OVERLAYS_DIR, workloads, type K8sObject } from './render';
 
@@ -130,6 +130,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       if (!to) continue;
       for (const rule of policy.spec.ingress ?? []) {
         if (to === 'gateway') continue; // the public entry, from the Ingress controller
+        if (JSON.stringify(rule.from) === JSON.stringify([MONITORING_PEER])) continue; // Prometheus' scrape, checked below
         expect(rule.ports, policy.metadata.name).toEqual([{ protocol: 'TCP', port: port(to) }]);
         for (const peer of rule.from ?? []) {
           expect(peer.ipBlock ?? peer.namespaceSelector, `${to}: only our pods get in`).toBeUndefined();
@@ -143,6 +144,11 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     }
     const calls = processCalls().map((c) => `${c.from}>${c.to}`).sort();
     expect([...allowedIn].sort()).toEqual(calls);
+    // Every subgraph lets Prometheus (and only it, from the monitoring namespace) scrape its port.
+    for (const p of SERVER_PROCESSES.filter((s) => s.name !== 'gateway')) {
+      const policy = policies.find((x) => component(x.spec.podSelector) === p.name)!;
+      expect(policy.spec.ingress).toContainEqual({ from: [MONITORING_PEER], ports: [{ protocol: 'TCP', port: p.port }] });
+    }
     expect([...allowedOut].sort()).toEqual(calls);
   });
 });
