@@ -2,12 +2,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { generateKeyEnv } from './packages/runtime/src/keys';
+import { setting } from './packages/runtime/src/settings';
+import { UNLIMITED_TRAFFIC } from './scripts/unlimited-traffic';
 
 /**
  * Tests run against the real Postgres and Redis, in a database of their own (never the dev one),
  * recreated and migrated once per run by tests/global-setup.ts. Keys are fresh per run.
  */
-const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ecommerce_test';
+const TEST_DATABASE_URL = setting('TEST_DATABASE_URL');
 
 const testEnv: Record<string, string> = {
   NODE_ENV: 'test',
@@ -15,18 +17,11 @@ const testEnv: Record<string, string> = {
   REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   // Cheaper password hashing keeps hundreds of test sign-ups fast; production uses the defaults.
   PASSWORD_HASH_COST: 'test',
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   // Test files run side by side, each with a whole graph (some with extra processes): small pools
   // keep them under Postgres' default 100 connections.
   DB_POOL_SIZE: process.env.DB_POOL_SIZE ?? '4',
-  // Every test sends from 127.0.0.1, thousands of requests a run: buckets no test can empty and no
-  // per-operation ceiling, so only tests/traffic-*.test.ts (which set their own) meet the limits.
-  TRAFFIC_RATE_LIMIT_ANONYMOUS: '1000000000,1000000000',
-  TRAFFIC_RATE_LIMIT_USER: '1000000000,1000000000',
-  TRAFFIC_RATE_LIMIT_API_KEY: '1000000000,1000000000',
-  TRAFFIC_RATE_LIMIT_OPERATOR: '1000000000,1000000000',
-  TRAFFIC_MAX_OPERATION_COST: '1000000000',
-  SUBSCRIPTIONS_PER_CONNECTION: '1000000',
-  CONNECTIONS_PER_CLIENT: '1000000',
+  ...UNLIMITED_TRAFFIC,
   // The machine running the suite is often loaded far past what production would be: deadlines meant
   // for production would trip circuit breakers there. The resilience tests set short ones themselves.
   SUBGRAPH_QUERY_TIMEOUT_MS: '15000',

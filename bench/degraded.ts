@@ -10,46 +10,17 @@
  * clients. Results are printed and appended to bench/results/degraded.md.
  */
 import { setting } from '@marketplace/runtime';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { Pool } from 'undici';
 import { op } from '../scripts/contract';
+import { startRedisServer } from '../scripts/redis-server';
 import { graphProcessPid, percentile, pool, startGraph, type RunningGraph } from './support';
 
 const REQUESTS = setting('BENCH_REQUESTS');
 const CONCURRENCY = setting('BENCH_CONCURRENCY') ?? 10;
 const PRODUCTS = 40;
 const REDIS_PORT = setting('BENCH_BASE_PORT') + 9;
-
-async function untilListening(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (up) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`redis-server did not start on ${port}`);
-}
-
-async function startRedis(): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(REDIS_PORT), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  await untilListening(REDIS_PORT);
-  return child;
-}
-
-async function stopRedis(redis: ChildProcess): Promise<void> {
-  if (redis.exitCode !== null) return;
-  const exited = new Promise((resolve) => redis.once('exit', resolve));
-  redis.kill('SIGKILL');
-  await exited;
-}
 
 async function seed(graph: RunningGraph): Promise<string[]> {
   const admin = (await graph.request('Login', { email: 'admin@marketplace.local', password: 'admin-password' })).login.accessToken;
@@ -100,9 +71,8 @@ async function measure(client: Pool, operation: string, variables: () => Record<
   return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), partial };
 }
 
-const redis0 = await startRedis();
-let redis = redis0;
-const graph = await startGraph({ REDIS_URL: `redis://127.0.0.1:${REDIS_PORT}` });
+let redis = await startRedisServer(REDIS_PORT);
+const graph = await startGraph({ REDIS_URL: redis.url });
 const rows: string[] = [];
 try {
   const productIds = await seed(graph);
@@ -124,9 +94,9 @@ try {
   };
 
   await phase('all up');
-  await stopRedis(redis);
+  await redis.stop();
   await phase('Redis down');
-  redis = await startRedis();
+  redis = await startRedisServer(REDIS_PORT);
   const reviews = graphProcessPid(graph, 'subgraphs/reviews/src/main.ts');
   process.kill(reviews, 'SIGSTOP');
   try {
@@ -137,7 +107,7 @@ try {
   await client.close();
 } finally {
   await graph.stop();
-  await stopRedis(redis);
+  await redis.stop();
 }
 
 if (setting('BENCH_WRITE_RESULTS') === '1') {

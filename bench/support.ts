@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { op } from '../scripts/contract';
+import { UNLIMITED_TRAFFIC } from '../scripts/unlimited-traffic';
 import { Pool } from 'undici';
 
 export const BENCH_DATABASE_URL = setting('BENCH_DATABASE_URL');
@@ -108,13 +109,7 @@ export async function startGraph(env: Record<string, string> = {}): Promise<Runn
       // One client machine plays thousands of shoppers (and bench:subscriptions' 10,000 subscribers)
       // from one address, sending documents as text: traffic limits, measured by bench:traffic, must
       // not throttle what these measure.
-      TRAFFIC_RATE_LIMIT_ANONYMOUS: '1000000000,1000000000',
-      TRAFFIC_RATE_LIMIT_USER: '1000000000,1000000000',
-      TRAFFIC_RATE_LIMIT_API_KEY: '1000000000,1000000000',
-      TRAFFIC_RATE_LIMIT_OPERATOR: '1000000000,1000000000',
-      TRAFFIC_MAX_OPERATION_COST: '1000000000',
-      SUBSCRIPTIONS_PER_CONNECTION: '1000000',
-      CONNECTIONS_PER_CLIENT: '1000000',
+      ...UNLIMITED_TRAFFIC,
       TRUSTED_DOCUMENTS: 'allow',
       ...ports,
       ...(single ? { SERVICE_NAME: 'marketplace' } : {}),

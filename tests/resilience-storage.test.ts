@@ -2,13 +2,12 @@
  * Storage failures: Redis killed (a Redis of this test's own, on a port of its own) and every
  * Postgres connection of the graph terminated. The graph keeps answering, and catches up after.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { op } from '../scripts/contract';
 import { subscribe } from '../scripts/graphql-client';
+import { startRedisServer, type RedisServer } from '../scripts/redis-server';
 import type { Stack } from '../scripts/stack';
 import { createProduct, PASSWORD, registerCustomer, registerSeller, setStock, startMarketplace } from './helpers';
 
@@ -23,49 +22,18 @@ const databaseUrl = new URL(plainDatabaseUrl);
 databaseUrl.searchParams.set('application_name', APPLICATION);
 process.env.DATABASE_URL = databaseUrl.toString();
 
-let redis: ChildProcess;
+let redis: RedisServer;
 let stack: Stack;
 let categoryId: string;
 let warehouseId: string;
 
-async function startRedis(): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(REDIS_PORT), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  // Never outlives the test process, even when a hook times out.
-  process.once('exit', () => child.kill('SIGKILL'));
-  await untilListening(REDIS_PORT);
-  return child;
-}
-
-/** Waits until something listens on `port`. */
-async function untilListening(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (up) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`redis-server did not start on ${port}`);
-}
-
-async function stopRedis(): Promise<void> {
-  if (redis.exitCode !== null) return;
-  const exited = new Promise((resolve) => redis.once('exit', resolve));
-  redis.kill('SIGKILL');
-  await exited;
-}
-
 beforeAll(async () => {
-  redis = await startRedis();
+  redis = await startRedisServer(REDIS_PORT);
   ({ stack, categoryId, warehouseId } = await startMarketplace());
 }, 120_000);
 afterAll(async () => {
   await stack?.stop();
-  await stopRedis();
+  await redis.stop();
 });
 
 describe('Redis killed', () => {
@@ -84,7 +52,7 @@ describe('Redis killed', () => {
     const watching = subscribe(stack.gatewayWsUrl, op('WatchStock'), { productId: product.id });
     await expect.poll(() => stack.subscriptionStats().upstreamSources, { timeout: 10_000 }).toBe(1);
 
-    await stopRedis();
+    await redis.stop();
     try {
       const page = await stack.request(op('ProductPage'), { id: product.id });
       expect(page.errors).toBeUndefined();
@@ -106,7 +74,7 @@ describe('Redis killed', () => {
 
       expect((await setStock(stack, seller.token, variantId, warehouseId, 9)).available).toBe(8);
     } finally {
-      redis = await startRedis();
+      redis = await startRedisServer(REDIS_PORT);
     }
     // The outbox kept the events; the relay publishes them and the live tail resumes.
     for (;;) {

@@ -5,43 +5,27 @@
  * here (and no other test's) applies the stock events this test causes.
  */
 import { SUBGRAPH_NAMES, type SubgraphName } from '@marketplace/runtime';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { op } from '../scripts/contract';
 import { graphql } from '../scripts/graphql-client';
 import { startOtlpCollector, type CollectedSpan, type OtlpCollector } from '../scripts/otlp-collector';
 import { freePort, startGatewayProcess, startSubgraphProcess, type ServiceProcess, type Stack } from '../scripts/stack';
+import { startRedisServer, type RedisServer } from '../scripts/redis-server';
 import { parsePrometheusText, valueOf, type Family } from './prometheus-text';
 import { checkoutCart, createCategory, createProduct, createWarehouse, operatorToken, registerCustomer, registerSeller, setStock } from './helpers';
 
 let collector: OtlpCollector;
-let redis: ChildProcess;
+let redis: RedisServer;
 const processes = {} as Record<SubgraphName | 'gateway', ServiceProcess>;
 /** The users process's log lines, parsed. */
 const usersLog: Record<string, unknown>[] = [];
 let stack: Stack;
 
-async function startPrivateRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  for (let waited = 0; ; waited += 100) {
-    if (child.exitCode !== null) throw new Error('redis-server exited');
-    if (waited > 10_000) throw new Error('redis-server did not start');
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (up) return child;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 beforeAll(async () => {
   collector = await startOtlpCollector();
   const redisPort = await freePort();
-  redis = await startPrivateRedis(redisPort);
+  redis = await startRedisServer(redisPort);
   const ports = Object.fromEntries(await Promise.all(SUBGRAPH_NAMES.map(async (name) => [name, await freePort()] as const))) as Record<SubgraphName, number>;
   const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, `http://127.0.0.1:${ports[name]}`])) as Record<SubgraphName, string>;
   const env = {
@@ -75,7 +59,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(Object.values(processes).map((p) => p.stop()));
-  redis?.kill();
+  await redis?.stop();
   await collector?.stop();
 });
 

@@ -5,7 +5,6 @@
  * (X-Forwarded-For), or an account or key of its own, so the buckets other test files fill from
  * 127.0.0.1 with the test environment's huge limits never meet these small ones.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -14,25 +13,22 @@ import { op } from '../scripts/contract';
 import type { Stack } from '../scripts/stack';
 import { sha256 } from '../gateway/src/traffic/trusted-documents';
 import { createRedis } from '@marketplace/runtime';
+import { startRedisServer, type RedisServer } from '../scripts/redis-server';
 import { PASSWORD, startMarketplace } from './helpers';
 
 /** A Redis of our own for the buckets, so that stopping it leaves the rest of the graph's Redis alone. */
 const BUCKET_REDIS_PORT = 6421;
 
 let stack: Stack;
-let bucketRedis: ChildProcess | undefined;
+let bucketRedis: RedisServer | undefined;
 let admin: string;
 
-function startBucketRedis(): Promise<void> {
-  bucketRedis = spawn('redis-server', ['--port', String(BUCKET_REDIS_PORT), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  return new Promise((resolve) => setTimeout(resolve, 300));
+async function startBucketRedis(): Promise<void> {
+  bucketRedis = await startRedisServer(BUCKET_REDIS_PORT);
 }
 
 async function stopBucketRedis(): Promise<void> {
-  if (!bucketRedis) return;
-  const exited = new Promise((resolve) => bucketRedis!.once('exit', resolve));
-  bucketRedis.kill('SIGKILL');
-  await exited;
+  await bucketRedis?.stop();
   bucketRedis = undefined;
 }
 
