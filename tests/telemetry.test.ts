@@ -218,12 +218,16 @@ describe('logs', () => {
     expect(first.data.refreshSession.userErrors ?? []).toEqual([]);
     // The old refresh token again: users revokes the session and logs a warning.
     await stack.request(op('RefreshSession'), { refreshToken: customer.refreshToken });
-    const traceId = await traceOf('mutation RefreshSession');
-    for (let i = 0; i < 50 && !usersLog.some((l) => l.trace_id === traceId); i++) await new Promise((r) => setTimeout(r, 100));
-    const line = usersLog.find((l) => l.trace_id === traceId);
-    expect(line?.msg).toBe('refresh token reused; session revoked');
+    // Found by its text (spans arrive in batches, so "the latest RefreshSession trace" could be the first).
+    const revoked = 'refresh token reused; session revoked';
+    for (let i = 0; i < 200 && !usersLog.some((l) => l.msg === revoked); i++) await new Promise((r) => setTimeout(r, 100));
+    const line = usersLog.find((l) => l.msg === revoked);
+    expect(line?.trace_id).toMatch(/^[0-9a-f]{32}$/);
     expect(line?.span_id).toMatch(/^[0-9a-f]{16}$/);
+    // The ids are those of the request that caused it: users' span in the gateway's RefreshSession trace.
     const spans = await collector.waitFor((all) => all.some((s) => s.spanId === line!.span_id));
+    expect(spans.find((s: CollectedSpan) => s.spanId === line!.span_id)?.traceId).toBe(line!.trace_id);
+    await collector.waitFor((all) => all.some((s) => s.service === 'gateway' && s.name === 'mutation RefreshSession' && s.traceId === line!.trace_id));
     expect(spans.find((s: CollectedSpan) => s.spanId === line!.span_id)?.service).toBe('users');
   });
 });

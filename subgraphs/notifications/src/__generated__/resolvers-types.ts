@@ -287,10 +287,10 @@ export type User = {
   __typename?: 'User';
   /** Opaque identifier. */
   id: Scalars['ID']['output'];
-  /** Which kinds of notifications the user receives (self only). */
-  notificationPreferences: Array<NotificationPreference>;
-  /** The user's notifications, newest first (self only). */
-  notifications: NotificationConnection;
+  /** Which kinds of notifications the user receives (self only); null when the notifications service cannot answer. */
+  notificationPreferences: Maybe<Array<NotificationPreference>>;
+  /** The user's notifications, newest first (self only); null when the notifications service cannot answer. */
+  notifications: Maybe<NotificationConnection>;
 };
 
 
@@ -649,8 +649,8 @@ export type RetryNotificationPayloadResolvers<ContextType = Context, ParentType 
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  notificationPreferences?: Resolver<Array<ResolversTypes['NotificationPreference']>, ParentType, ContextType>;
-  notifications?: Resolver<ResolversTypes['NotificationConnection'], ParentType, ContextType, RequireFields<UserNotificationsArgs, 'first' | 'unreadOnly'>>;
+  notificationPreferences?: Resolver<Maybe<Array<ResolversTypes['NotificationPreference']>>, ParentType, ContextType>;
+  notifications?: Resolver<Maybe<ResolversTypes['NotificationConnection']>, ParentType, ContextType, RequireFields<UserNotificationsArgs, 'first' | 'unreadOnly'>>;
 }>;
 
 export type UserErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
