@@ -57,7 +57,7 @@ describe('Redis killed', () => {
       const page = await stack.request(op('ProductPage'), { id: product.id });
       expect(page.errors).toBeUndefined();
       expect(page.data.product.variants[0].stock.available).toBe(6);
-      const search = await stack.request(op('Catalog'), { query: 'Kettle', first: 5 });
+      const search = await stack.request(op('Catalog'), { query: 'Kettle', filter: { categoryId }, first: 5 });
       expect(search.errors).toBeUndefined();
 
       const login = await stack.request(op('Login'), { email: buyer.email, password: PASSWORD });
