@@ -19,6 +19,7 @@ import { sql as drizzleSql, type SQLWrapper } from 'drizzle-orm';
 import { bigserial, getTableConfig, jsonb, text, timestamp, type PgSchema } from 'drizzle-orm/pg-core';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { serialDrain } from './serial-drain';
 import { setting } from './settings';
 import type { Redis } from 'ioredis';
 import { commandRedis, createRedis } from './redis';
@@ -132,11 +133,7 @@ export function startOutboxRelay(opts: { schemaName: string; url?: string; redis
   const log = logger.child({ relay: schemaName });
   const lockKey = `outbox-relay:${schemaName}`;
   const table = sql(`${schemaName}.outbox`); // postgres.js quotes each part of a dotted name
-  let stopped = false;
   let leader: postgres.ReservedSql | null = null;
-  let running: Promise<void> = Promise.resolve();
-  let again = false;
-  const idleWaiters: (() => void)[] = [];
 
   async function becomeLeader(): Promise<boolean> {
     if (leader) return true;
@@ -189,23 +186,12 @@ export function startOutboxRelay(opts: { schemaName: string; url?: string; redis
     }
   }
 
-  /** Runs drains one at a time; a wake-up during a drain causes one more. */
-  function wake(): void {
-    if (stopped) return;
-    if (again) return;
-    again = true;
-    running = running.then(async () => {
-      again = false;
-      try {
-        await drain();
-      } catch (err) {
-        log.warn({ err }, 'relay failed; retrying');
-        leader?.release();
-        leader = null;
-      }
-      if (!again) idleWaiters.splice(0).forEach((resolve) => resolve());
-    });
-  }
+  const drains = serialDrain(drain, (err) => {
+    log.warn({ err }, 'relay failed; retrying');
+    leader?.release();
+    leader = null;
+  });
+  const wake = drains.wake;
 
   const listening = sql.listen(notifyChannel(schemaName), wake).catch((err) => {
     log.warn({ err }, 'LISTEN failed; relying on polling');
@@ -221,17 +207,12 @@ export function startOutboxRelay(opts: { schemaName: string; url?: string; redis
   });
 
   return {
-    drained: () =>
-      new Promise<void>((resolve) => {
-        idleWaiters.push(resolve);
-        wake();
-      }),
+    drained: drains.idle,
     async stop() {
-      stopped = true;
-      stopMeasuring();
       clearInterval(poll);
+      await drains.stop();
+      stopMeasuring();
       await (await listening)?.unlisten();
-      await running;
       if (leader) {
         // A connection Postgres terminated took its lock with it.
         await leader`select pg_advisory_unlock(hashtext(${lockKey}))`.catch(() => undefined);

@@ -20,6 +20,7 @@ export * from './money';
 export * from './process';
 export * from './internal-api';
 export * from './events';
+export * from './serial-drain';
 export * from './define';
 export * from './live';
 export * from './catalog-version';

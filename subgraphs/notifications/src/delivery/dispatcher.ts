@@ -6,7 +6,7 @@
  * A crash between the mail server's acceptance and the mark resends once the lease ends: the
  * resend carries the same Message-ID.
  */
-import { logger, setting } from '@marketplace/runtime';
+import { logger, serialDrain, setting } from '@marketplace/runtime';
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { deliveryFailures, notifications, type NotificationRow } from '../db/schema';
@@ -87,11 +87,6 @@ async function deliverOne(db: Db, channel: Channel, row: NotificationRow): Promi
 }
 
 export function startDispatcher(db: Db, channel: Channel, opts: { pollMs?: number } = {}): Dispatcher {
-  let stopped = false;
-  let again = false;
-  let running: Promise<void> = Promise.resolve();
-  const idleWaiters: (() => void)[] = [];
-
   async function drain(): Promise<void> {
     for (;;) {
       const rows = await claimDue(db);
@@ -106,34 +101,17 @@ export function startDispatcher(db: Db, channel: Channel, opts: { pollMs?: numbe
     }
   }
 
-  /** Drains one at a time; a wake-up during a drain causes one more. */
-  function wake(): void {
-    if (stopped || again) return;
-    again = true;
-    running = running.then(async () => {
-      again = false;
-      try {
-        await drain();
-      } catch (err) {
-        logger.warn({ err }, 'notification dispatch failed; retrying');
-      }
-      if (!again) idleWaiters.splice(0).forEach((resolve) => resolve());
-    });
-  }
+  const drains = serialDrain(drain, (err) => logger.warn({ err }, 'notification dispatch failed; retrying'));
+  const wake = drains.wake;
 
   const poll = setInterval(wake, opts.pollMs ?? 500);
   wake();
   return {
     wake,
-    idle: () =>
-      new Promise<void>((resolve) => {
-        idleWaiters.push(resolve);
-        wake();
-      }),
+    idle: drains.idle,
     async stop() {
-      stopped = true;
       clearInterval(poll);
-      await running;
+      await drains.stop();
       channel.close();
     },
   };
