@@ -14,7 +14,7 @@
  * Per gateway and operation: requests/s, p50/p99 latency, the gateway's CPU per request and RSS,
  * and the whole graph's CPU per request by process (gateway, each subgraph, Postgres backends;
  * the client apart). Appended to bench/results/gateway.md. BENCH_TOPOLOGY=single runs ours as
- * one process (`pnpm start:single`) instead of seven.
+ * one process (`pnpm start:single`, `SINGLE_PROCESS_WORKERS` copies of it) instead of seven.
  *
  * Requests in flight at once differ (100 products, a buyer per client): Hive deduplicates
  * identical subgraph fetches in flight, which would otherwise let it answer 20 identical Carts
@@ -214,7 +214,9 @@ async function main() {
     const single = setting('BENCH_TOPOLOGY') === 'single';
     const oursPids = single ? processGroup(graph.pid) : [graphProcessPid(graph, 'gateway/src/main.ts')];
     gateways.push({
-      name: single ? 'ours, single process (gateway CPU: the whole process)' : 'ours (@apollo/gateway)',
+      name: single
+        ? `ours, single process${setting('SINGLE_PROCESS_WORKERS') > 1 ? ` × ${setting('SINGLE_PROCESS_WORKERS')} workers` : ''} (gateway CPU: the whole process)`
+        : 'ours (@apollo/gateway)',
       pids: () => oursPids,
       ours: true,
       client: new Pool(`http://127.0.0.1:${BASE_PORT}`, { connections: 64 }),

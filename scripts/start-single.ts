@@ -1,14 +1,21 @@
 /**
  * `pnpm start:single`: the whole graph in ONE Node process, for small marketplaces and
- * development: the six subgraphs (each still on its port, for /health and subscriptions) and the
+ * development: the seven subgraphs (each still on its port, for /health and subscriptions) and the
  * gateway, which reaches them in-process, as do their internal calls to each other
  * (packages/runtime/src/in-process.ts). Same database, migrations and operator account as
  * `pnpm start`, which stays the topology to scale out (a process per subgraph).
+ *
+ * One process uses one core. `SINGLE_PROCESS_WORKERS=N` runs N copies of it sharing the ports
+ * (node:cluster hands each connection to one of them), as a Deployment runs replicas: everything
+ * shared between copies is in Postgres and Redis, and background work is already safe to run in
+ * several instances (outbox relays elect a leader, consumers share a group, sweeps skip locked
+ * rows). This process then migrates once and restarts a copy that exits.
  */
 import {
   ensureDevKeys,
   isProduction,
   logger,
+  setting,
   startSubgraph,
   stopOnSignals,
   subgraphPort,
@@ -18,31 +25,79 @@ import {
   type RunningServer,
   type SubgraphDefinition,
 } from '@marketplace/runtime';
+import cluster, { type Worker } from 'node:cluster';
 import { migrateAll } from './migrate';
+import { RestartPolicy } from './restart-policy';
 
 process.env.SERVICE_NAME ??= 'marketplace';
 validateSettingsOrExit(['ACCESS_TOKEN_PRIVATE_JWK']);
-if (!isProduction()) await ensureDevKeys();
-await migrateAll();
-const { ensureOperator } = await import('../subgraphs/users/src/index');
-await ensureOperator();
+const workers = setting('SINGLE_PROCESS_WORKERS');
 
-const subgraphs: RunningServer[] = [];
-for (const { name } of SUBGRAPHS) {
-  const module = (await import(`../subgraphs/${name}/src/index.ts`)) as Record<string, SubgraphDefinition<BaseContext>>;
-  subgraphs.push(await startSubgraph(module[name]!, { port: subgraphPort(name), inProcess: true }));
+if (cluster.isPrimary) {
+  if (!isProduction()) await ensureDevKeys();
+  await migrateAll();
+  const { ensureOperator } = await import('../subgraphs/users/src/index');
+  await ensureOperator();
+  if (workers === 1) await serveGraph();
+  else superviseWorkers(workers);
+} else {
+  await serveGraph();
 }
-// After the subgraphs: the gateway picks in-process data sources for those registered.
-const { startGateway } = await import('../gateway/src/index');
-const gateway = await startGateway();
-logger.info({ port: gateway.port }, 'single-process graph listening');
-stopOnSignals(
-  {
-    ...gateway,
-    async stop() {
-      await gateway.stop();
-      for (const subgraph of subgraphs) await subgraph.stop();
+
+/** The subgraphs and the gateway, in this process. */
+async function serveGraph(): Promise<void> {
+  const subgraphs: RunningServer[] = [];
+  for (const { name } of SUBGRAPHS) {
+    const module = (await import(`../subgraphs/${name}/src/index.ts`)) as Record<string, SubgraphDefinition<BaseContext>>;
+    subgraphs.push(await startSubgraph(module[name]!, { port: subgraphPort(name), inProcess: true }));
+  }
+  // After the subgraphs: the gateway picks in-process data sources for those registered.
+  const { startGateway } = await import('../gateway/src/index');
+  const gateway = await startGateway();
+  logger.info({ port: gateway.port }, 'single-process graph listening');
+  stopOnSignals(
+    {
+      ...gateway,
+      async stop() {
+        await gateway.stop();
+        for (const subgraph of subgraphs) await subgraph.stop();
+      },
     },
-  },
-  'marketplace',
-);
+    'marketplace',
+  );
+}
+
+/** Forks `count` copies of the graph, restarts one that exits, stops them all on SIGINT/SIGTERM. */
+function superviseWorkers(count: number): void {
+  let stopping = false;
+  const restartTimers = new Set<NodeJS.Timeout>();
+  const fork = (restarts: RestartPolicy) => {
+    const worker = cluster.fork();
+    worker.on('exit', (code, signal) => {
+      if (stopping) return;
+      const { restartInMs, exits } = restarts.exited();
+      if (restartInMs === undefined) {
+        logger.error({ code, signal, exits }, 'graph worker keeps exiting; left down');
+        return;
+      }
+      logger.warn({ code, signal, restartInMs }, 'graph worker exited; restarting it');
+      const timer = setTimeout(() => {
+        restartTimers.delete(timer);
+        if (!stopping) fork(restarts);
+      }, restartInMs);
+      restartTimers.add(timer);
+    });
+  };
+  for (let i = 0; i < count; i++) fork(new RestartPolicy());
+  const stop = () => {
+    stopping = true;
+    restartTimers.forEach(clearTimeout);
+    const running = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
+    // Each drains within its own SHUTDOWN_GRACE_MS.
+    for (const worker of running) worker.process.kill('SIGTERM');
+    setTimeout(() => process.exit(0), setting('SHUTDOWN_GRACE_MS') + 2000).unref();
+    Promise.all(running.map((w) => new Promise((resolve) => w.once('exit', resolve)))).then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

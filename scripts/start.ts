@@ -7,6 +7,7 @@ import { ensureDevKeys, isProduction, logger, REPO_ROOT, setting, subgraphPort, 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { migrateAll } from './migrate';
+import { RestartPolicy } from './restart-policy';
 import { buildWebIfStale } from './web';
 
 validateSettingsOrExit();
@@ -23,16 +24,12 @@ const children = new Map<string, ChildProcess>();
 const restartTimers = new Set<NodeJS.Timeout>();
 let stopping = false;
 
-/** Waits after the n-th crash in the window before restarting: 0.5 s, 1 s, 2 s … at most 10 s. */
-const backoffMs = (crashes: number) => Math.min(500 * 2 ** (crashes - 1), 10_000);
-
 /**
- * Runs one process and restarts it when it exits, with backoff, while the others keep serving. One
- * that exits `SUPERVISOR_MAX_RESTARTS` times within `SUPERVISOR_WINDOW_MS` is left down (a crash
- * loop restarts nothing useful); the gateway's `GET /health` then reports it unavailable.
+ * Runs one process and restarts it when it exits, with backoff, while the others keep serving
+ * (RestartPolicy); one left down is reported unavailable by the gateway's `GET /health`.
  */
 function supervise(name: string, entry: string, env: Record<string, string> = {}): void {
-  const crashes: number[] = [];
+  const restarts = new RestartPolicy();
   const launch = () => {
     const child = spawn(process.execPath, [...profiling, '--import', 'tsx', entry], {
       cwd: REPO_ROOT,
@@ -42,19 +39,16 @@ function supervise(name: string, entry: string, env: Record<string, string> = {}
     children.set(name, child);
     child.on('exit', (code, signal) => {
       if (stopping) return;
-      const now = Date.now();
-      crashes.push(now);
-      while (crashes[0]! < now - setting('SUPERVISOR_WINDOW_MS')) crashes.shift();
-      if (crashes.length >= setting('SUPERVISOR_MAX_RESTARTS')) {
-        logger.error({ name, code, signal, exits: crashes.length }, 'process keeps exiting; left down');
+      const { restartInMs, exits } = restarts.exited();
+      if (restartInMs === undefined) {
+        logger.error({ name, code, signal, exits }, 'process keeps exiting; left down');
         return;
       }
-      const delay = backoffMs(crashes.length);
-      logger.warn({ name, code, signal, restartInMs: delay }, 'process exited; restarting it');
+      logger.warn({ name, code, signal, restartInMs }, 'process exited; restarting it');
       const timer = setTimeout(() => {
         restartTimers.delete(timer);
         if (!stopping) launch();
-      }, delay);
+      }, restartInMs);
       restartTimers.add(timer);
     });
   };

@@ -1,19 +1,60 @@
 /**
  * `pnpm start` supervises: a process killed under it comes back while the others keep answering,
- * and Ctrl-C (SIGINT) stops them all.
+ * and Ctrl-C (SIGINT) stops them all. `pnpm start:single` with several workers does the same for
+ * its copies of the graph.
  */
 import { REPO_ROOT, SUBGRAPH_NAMES } from '@marketplace/runtime';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { graphql } from '../scripts/graphql-client';
 import { freePort } from '../scripts/stack';
 
-let start: ChildProcess | undefined;
+const launched: ChildProcess[] = [];
 afterAll(() => {
   // The whole group, should an assertion have failed before Ctrl-C.
-  if (start?.exitCode === null) process.kill(-start.pid!, 'SIGKILL');
+  for (const start of launched) if (start.exitCode === null) process.kill(-start.pid!, 'SIGKILL');
 });
+
+/** Free ports for the gateway and every subgraph, as the environment that sets them. */
+async function graphPorts() {
+  const gatewayPort = await freePort();
+  const env: Record<string, string> = { PORT: String(gatewayPort) };
+  const subgraphPorts: Record<string, number> = {};
+  for (const name of SUBGRAPH_NAMES) {
+    subgraphPorts[name] = await freePort();
+    env[`${name.toUpperCase()}_PORT`] = String(subgraphPorts[name]);
+    env[`${name.toUpperCase()}_URL`] = `http://127.0.0.1:${subgraphPorts[name]}`;
+  }
+  return { gatewayPort, subgraphPorts, env };
+}
+
+function launch(script: string, env: Record<string, string>) {
+  const start = spawn(process.execPath, ['--import', 'tsx', join('scripts', script)], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env, SHUTDOWN_GRACE_MS: '3000' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true,
+  });
+  launched.push(start);
+  const exited = new Promise<number | null>((resolve) => start.once('exit', (code) => resolve(code)));
+  return { start, exited };
+}
+
+/** Pids of the processes whose parent is `pid`. */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        return Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 /** The pid of the process listening on `port`. */
 function listenerPid(port: number): number | undefined {
@@ -33,21 +74,8 @@ async function health(url: string): Promise<{ httpStatus: number; subgraphs?: Re
 
 describe('pnpm start', () => {
   it('restarts a killed process while the others keep answering; Ctrl-C stops them all', async () => {
-    const gatewayPort = await freePort();
-    const ports: Record<string, string> = { PORT: String(gatewayPort) };
-    const subgraphPorts: Record<string, number> = {};
-    for (const name of SUBGRAPH_NAMES) {
-      subgraphPorts[name] = await freePort();
-      ports[`${name.toUpperCase()}_PORT`] = String(subgraphPorts[name]);
-      ports[`${name.toUpperCase()}_URL`] = `http://127.0.0.1:${subgraphPorts[name]}`;
-    }
-    start = spawn(process.execPath, ['--import', 'tsx', join('scripts', 'start.ts')], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...ports, SHUTDOWN_GRACE_MS: '3000' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-      detached: true,
-    });
-    const exited = new Promise<number | null>((resolve) => start!.once('exit', (code) => resolve(code)));
+    const { gatewayPort, subgraphPorts, env } = await graphPorts();
+    const { start, exited } = launch('start.ts', env);
     const gateway = `http://127.0.0.1:${gatewayPort}`;
     await expect.poll(async () => (await health(gateway)).httpStatus, { timeout: 120_000, interval: 500 }).toBe(200);
 
@@ -60,6 +88,29 @@ describe('pnpm start', () => {
     // Back under a new pid, and the gateway reports every subgraph healthy again.
     await expect.poll(async () => (await health(gateway)).subgraphs?.reviews, { timeout: 60_000, interval: 250 }).toBe('ok');
     expect(listenerPid(subgraphPorts.reviews!)).not.toBe(reviewsPid);
+
+    start.kill('SIGINT');
+    expect(await exited).toBe(0);
+    for (const port of [gatewayPort, ...Object.values(subgraphPorts)]) expect(listenerPid(port)).toBeUndefined();
+  }, 240_000);
+});
+
+describe('pnpm start:single with SINGLE_PROCESS_WORKERS=2', () => {
+  it('serves from two copies of the graph, restarts a killed one while the other answers; Ctrl-C stops both', async () => {
+    const { gatewayPort, subgraphPorts, env } = await graphPorts();
+    const { start, exited } = launch('start-single.ts', { ...env, SINGLE_PROCESS_WORKERS: '2' });
+    const gateway = `http://127.0.0.1:${gatewayPort}`;
+    await expect.poll(async () => (await health(gateway)).httpStatus, { timeout: 120_000, interval: 500 }).toBe(200);
+    await expect.poll(() => childrenOf(start.pid!).length, { timeout: 120_000, interval: 500 }).toBe(2);
+    const [killed, survivor] = childrenOf(start.pid!) as [number, number];
+
+    process.kill(killed, 'SIGKILL');
+    // The other copy answers every request meanwhile.
+    for (let i = 0; i < 10; i++) expect((await graphql(`${gateway}/graphql`, '{ categories { id } }')).errors).toBeUndefined();
+    // A new copy replaces the killed one.
+    await expect.poll(() => childrenOf(start.pid!).filter((pid) => pid !== killed).length, { timeout: 60_000, interval: 250 }).toBe(2);
+    expect(childrenOf(start.pid!)).toContain(survivor);
+    await expect.poll(async () => (await health(gateway)).httpStatus, { timeout: 60_000, interval: 250 }).toBe(200);
 
     start.kill('SIGINT');
     expect(await exited).toBe(0);

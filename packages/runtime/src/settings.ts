@@ -433,6 +433,11 @@ export const SETTINGS = {
     doc: 'the container image: which process it runs (`gateway`, a subgraph\'s name, `migrate` or `seed`; `scripts/serve.ts`)',
     group: 'deploy',
   }),
+  SINGLE_PROCESS_WORKERS: declare(positiveInt, {
+    default: '1',
+    doc: '`pnpm start:single`: copies of the one-process graph sharing its ports (node:cluster), at most one per core; each opens its own Postgres pools',
+    group: 'deploy',
+  }),
   LISTEN_HOST: declare(text, {
     default: '127.0.0.1',
     doc: 'the address every server binds; the image sets `0.0.0.0` so other containers reach it',
