@@ -1,9 +1,10 @@
 /**
- * `pnpm bench:profile <dir> [--skip-seconds N] [--top N]`: where the CPU of the V8 profiles in
+ * `pnpm bench:profile <dir> [--skip-seconds N | --last-seconds N] [--top N]`: where the CPU of the V8 profiles in
  * `<dir>` went (written by a bench run with CPU_PROFILE_DIR). Self time per sample, bucketed by
  * what the sampled frame's code belongs to: a package (node_modules), one of our workspaces, Node's
  * own modules, GC; then the functions with the most self time. `--skip-seconds` leaves out each
- * profile's first seconds (start-up, migrations, seeding).
+ * profile's first seconds (start-up, migrations, seeding); `--last-seconds` keeps only its last
+ * ones (a benchmark's final phase).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,11 +23,11 @@ interface Profile {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'skip-seconds': { type: 'string', default: '0' }, top: { type: 'string', default: '25' } },
+  options: { 'skip-seconds': { type: 'string', default: '0' }, 'last-seconds': { type: 'string' }, top: { type: 'string', default: '25' } },
 });
 const dir = positionals[0];
 if (!dir) {
-  console.error('usage: pnpm bench:profile <dir> [--skip-seconds N] [--top N]');
+  console.error('usage: pnpm bench:profile <dir> [--skip-seconds N | --last-seconds N] [--top N]');
   process.exit(2);
 }
 
@@ -57,7 +58,8 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
     }
     return node;
   };
-  const skipUs = Number(values['skip-seconds']) * 1e6;
+  const totalUs = profile.timeDeltas.reduce((a, b) => a + b, 0);
+  const skipUs = values['last-seconds'] ? totalUs - Number(values['last-seconds']) * 1e6 : Number(values['skip-seconds']) * 1e6;
   const buckets = new Map<string, number>();
   const functions = new Map<string, number>();
   let elapsed = 0;
