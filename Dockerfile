@@ -25,5 +25,5 @@ USER node
 EXPOSE 4000-4009
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD ["node", "--import", "tsx", "scripts/healthcheck.ts"]
 # Node is PID 1 and handles SIGTERM itself (each entry point drains, then exits): no init needed,
-# since no process of ours starts children.
-ENTRYPOINT ["node", "--import", "tsx", "scripts/serve.ts"]
+# since no process of ours starts children. The flag is SERVER_NODE_FLAGS (packages/runtime/src/process.ts).
+ENTRYPOINT ["node", "--max-semi-space-size=32", "--import", "tsx", "scripts/serve.ts"]

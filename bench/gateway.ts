@@ -23,7 +23,7 @@
  */
 import { authenticate } from '../gateway/src/authenticate';
 import { generateKeyEnv, IDENTITY_HEADER, REPO_ROOT, setting, signIdentityAssertion, SUBGRAPHS } from '@marketplace/runtime';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -51,6 +51,12 @@ interface Gateway {
   ours?: boolean;
 }
 
+/** ` at <commit>` when the graph measured is another checkout's (BENCH_GRAPH_DIR). */
+function graphCommit(): string {
+  const dir = setting('BENCH_GRAPH_DIR');
+  return dir ? ` at ${execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()}` : '';
+}
+
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 function rssMegabytes(pids: number[]): number {
@@ -68,7 +74,8 @@ function rssMegabytes(pids: number[]): number {
 /** Hive Gateway on the supergraph, its subgraph URLs pointed at the running graph's ports. */
 async function startHive(name: string, port: number, graphEnv: Record<string, string>, rustRuntime: boolean): Promise<{ child: ChildProcess; url: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-hive-'));
-  let supergraph = readFileSync(join(REPO_ROOT, 'schema', 'supergraph.graphql'), 'utf8');
+  // The supergraph of the graph running (BENCH_GRAPH_DIR's, when measuring an earlier commit).
+  let supergraph = readFileSync(join(setting('BENCH_GRAPH_DIR') ?? REPO_ROOT, 'schema', 'supergraph.graphql'), 'utf8');
   for (const { name: subgraph } of SUBGRAPHS) {
     supergraph = supergraph.replace(
       new RegExp(`(@join__graph\\(name: "${subgraph}", url: ")[^"]+(")`),
@@ -216,7 +223,7 @@ async function main() {
     gateways.push({
       name: single
         ? `ours, single process${setting('SINGLE_PROCESS_WORKERS') > 1 ? ` × ${setting('SINGLE_PROCESS_WORKERS')} workers` : ''} (gateway CPU: the whole process)`
-        : 'ours (@apollo/gateway)',
+        : `ours (@apollo/gateway)${graphCommit()}`,
       pids: () => oursPids,
       ours: true,
       client: new Pool(`http://127.0.0.1:${BASE_PORT}`, { connections: 64 }),

@@ -94,8 +94,11 @@ export async function startGraph(env: Record<string, string> = {}): Promise<Runn
   // the single process too (start.ts passes the flags on to its children itself).
   const profileDir = setting('CPU_PROFILE_DIR');
   const profiling = single && profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  // BENCH_GRAPH_DIR: an earlier commit's graph (its own `pnpm start`), measured by this bench.
+  const graphDir = setting('BENCH_GRAPH_DIR');
+  if (graphDir && single) throw new Error('BENCH_GRAPH_DIR runs seven processes (pnpm start); unset BENCH_TOPOLOGY');
   const child: ChildProcess = spawn(process.execPath, [...profiling, '--import', 'tsx', single ? 'scripts/start-single.ts' : 'scripts/start.ts'], {
-    cwd: REPO_ROOT,
+    cwd: graphDir ?? REPO_ROOT,
     env: {
       ...process.env,
       // As deployed: production mode (graphql-js skips its development checks; keys and the

@@ -5,16 +5,18 @@
  * (packages/runtime/src/in-process.ts). Same database, migrations and operator account as
  * `pnpm start`, which stays the topology to scale out (a process per subgraph).
  *
- * One process uses one core. `SINGLE_PROCESS_WORKERS=N` runs N copies of it sharing the ports
- * (node:cluster hands each connection to one of them), as a Deployment runs replicas: everything
- * shared between copies is in Postgres and Redis, and background work is already safe to run in
- * several instances (outbox relays elect a leader, consumers share a group, sweeps skip locked
- * rows). This process then migrates once and restarts a copy that exits.
+ * This process migrates, then runs the graph in a worker process (node:cluster) with
+ * SERVER_NODE_FLAGS, and restarts it if it exits. One process uses one core:
+ * `SINGLE_PROCESS_WORKERS=N` runs N copies sharing the ports (node:cluster hands each connection to
+ * one of them), as a Deployment runs replicas: everything shared between copies is in Postgres and
+ * Redis, and background work is already safe to run in several instances (outbox relays elect a
+ * leader, consumers share a group, sweeps skip locked rows).
  */
 import {
   ensureDevKeys,
   isProduction,
   logger,
+  SERVER_NODE_FLAGS,
   setting,
   startSubgraph,
   stopOnSignals,
@@ -31,15 +33,14 @@ import { RestartPolicy } from './restart-policy';
 
 process.env.SERVICE_NAME ??= 'marketplace';
 validateSettingsOrExit(['ACCESS_TOKEN_PRIVATE_JWK']);
-const workers = setting('SINGLE_PROCESS_WORKERS');
 
 if (cluster.isPrimary) {
   if (!isProduction()) await ensureDevKeys();
   await migrateAll();
   const { ensureOperator } = await import('../subgraphs/users/src/index');
   await ensureOperator();
-  if (workers === 1) await serveGraph();
-  else superviseWorkers(workers);
+  cluster.setupPrimary({ execArgv: [...process.execArgv, ...SERVER_NODE_FLAGS] });
+  superviseWorkers(setting('SINGLE_PROCESS_WORKERS'));
 } else {
   await serveGraph();
 }

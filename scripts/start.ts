@@ -3,7 +3,7 @@
  * operator account, then runs the subgraphs and the gateway as processes of their own, and
  * supervises them: a process that exits is restarted (with backoff) while the others keep serving.
  */
-import { ensureDevKeys, isProduction, logger, REPO_ROOT, setting, subgraphPort, SUBGRAPHS, validateSettingsOrExit } from '@marketplace/runtime';
+import { ensureDevKeys, isProduction, logger, REPO_ROOT, SERVER_NODE_FLAGS, setting, subgraphPort, SUBGRAPHS, validateSettingsOrExit } from '@marketplace/runtime';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { migrateAll } from './migrate';
@@ -31,7 +31,7 @@ let stopping = false;
 function supervise(name: string, entry: string, env: Record<string, string> = {}): void {
   const restarts = new RestartPolicy();
   const launch = () => {
-    const child = spawn(process.execPath, [...profiling, '--import', 'tsx', entry], {
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...profiling, '--import', 'tsx', entry], {
       cwd: REPO_ROOT,
       env: { ...process.env, SERVICE_NAME: name, ...env },
       stdio: 'inherit',

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '@marketplace/runtime';
+import { REPO_ROOT, SERVER_NODE_FLAGS } from '@marketplace/runtime';
 import { validate, ValidationSeverity } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
 import { HEALTHCHECK_COMMAND } from '../../deploy/manifests';
@@ -55,7 +55,7 @@ describe('Dockerfile', () => {
     for (const stage of stages) expect(stage.from).toBe('node:20-slim');
     expect(final.instructions.some((i) => i.keyword === 'RUN'), 'nothing is installed in the final stage').toBe(false);
     expect(final.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args)).toEqual([`--from=${stages[0].name} /app /app`]);
-    expect(execForm(final.instructions.find((i) => i.keyword === 'ENTRYPOINT')!.args)).toEqual(['node', '--import', 'tsx', 'scripts/serve.ts']);
+    expect(execForm(final.instructions.find((i) => i.keyword === 'ENTRYPOINT')!.args)).toEqual(['node', ...SERVER_NODE_FLAGS, '--import', 'tsx', 'scripts/serve.ts']);
     expect(execForm(final.instructions.find((i) => i.keyword === 'HEALTHCHECK')!.args)).toEqual(HEALTHCHECK_COMMAND);
     const env = final.instructions.filter((i) => i.keyword === 'ENV').map((i) => i.args).join(' ');
     expect(env).toMatch(/NODE_ENV=production/);

@@ -5,7 +5,7 @@
  * with the environment the manifests give it (ConfigMap, its own variables, the Secret's keys),
  * against the test database, and answers the probes the manifests name.
  */
-import { REPO_ROOT } from '@marketplace/runtime';
+import { REPO_ROOT, SERVER_NODE_FLAGS } from '@marketplace/runtime';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,7 +72,7 @@ function run(name: string, command: string[], env: Record<string, string>): { ch
   return { child, exited };
 }
 
-const ENTRYPOINT = ['node', '--import', 'tsx', 'scripts/serve.ts'];
+const ENTRYPOINT = ['node', ...SERVER_NODE_FLAGS, '--import', 'tsx', 'scripts/serve.ts'];
 
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'marketplace-image-'));

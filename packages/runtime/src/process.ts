@@ -5,6 +5,14 @@ import { shutdownTracing, startTracing } from './telemetry/tracing';
 import { startSubgraph, type BaseContext, type RunningServer, type SubgraphDefinition } from './server';
 
 /**
+ * Node flags every server process runs with (the launchers and the image's entry point pass them).
+ * A larger young generation than V8's default 16 MB: a request's garbage is short-lived, and with
+ * the default the scavenger ran often enough to be 14% of the one-process graph's CPU on the
+ * product page; at 32 MB it was 10% (bench:profile), for a few tens of MB more memory per process.
+ */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
+
+/**
  * Stops `server` on SIGINT/SIGTERM: it turns unready and lets requests in flight finish, for at most
  * `SHUTDOWN_GRACE_MS`; then the process exits 0.
  */

@@ -493,6 +493,11 @@ export const SETTINGS = {
     doc: 'benchmarks: the graph as seven processes (`pnpm start`) or as one (`pnpm start:single`)',
     group: 'tools',
   }),
+  BENCH_GRAPH_DIR: declare(text.optional(), {
+    defaultText: 'this checkout',
+    doc: 'benchmarks: run the graph of another checkout of the project (e.g. a `git worktree` of an earlier commit), to measure before and after on one machine; seven processes only',
+    group: 'tools',
+  }),
   BENCH_GATEWAY_PEERS: declare(z.enum(['0', '1']), {
     default: '1',
     doc: '`bench:gateway`: `0` measures our gateway alone, without Hive Gateway beside it',
