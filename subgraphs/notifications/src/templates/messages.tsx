@@ -4,7 +4,8 @@
  * Every notification's email, one React Email component per kind: the HTML part is rendered from
  * it, and the plain-text part from that HTML. Values are formatted in the recipient's locale.
  */
-import { Button, Link, render, Text, toPlainText } from '@react-email/components';
+import { Button, Link, plainTextSelectors, render, Text } from '@react-email/components';
+import { compile } from 'html-to-text';
 import type { ReactElement } from 'react';
 import type { NotificationKind } from '../__generated__/resolvers-types';
 import { formatDate, formatMoney, orderLink, storefrontLink } from './format';
@@ -233,6 +234,13 @@ const TEMPLATES: { [K in NotificationKind]: Template<K> } = {
     ),
   }),
 };
+
+/**
+ * React Email's `toPlainText` with its options compiled once: it compiles them (the selectors'
+ * decision tree) on every call, half its cost (0.95 → 0.48 ms for a 20-line message); html-to-text
+ * was about 5% of the one-process graph's CPU while it confirmed checkouts. Same output.
+ */
+const toPlainText = compile({ wordwrap: false, selectors: plainTextSelectors });
 
 /** Subject, HTML and plain text of a message for its recipient. */
 export async function renderMessage(message: Message, to: Recipient): Promise<RenderedMessage> {
