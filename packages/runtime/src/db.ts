@@ -61,6 +61,19 @@ export function preparedStatement<D extends object, Q>(build: (db: D) => Q): (db
 }
 
 /**
+ * `statement` (a `preparedStatement` of a database) run in `tx`, one of that database's
+ * transactions: the SQL built once, sent on the transaction's connection. drizzle binds a prepared
+ * query to the client of the session it was built on and has no way to move it; its postgres-js
+ * query keeps that client in `client`, which this copy replaces with the transaction's.
+ */
+export function inTransaction<Q extends object>(tx: { readonly _: { readonly session: object } }, statement: Q): Q {
+  const { client } = tx._.session as { client?: postgres.TransactionSql };
+  // Were drizzle to keep it elsewhere, the copy would run outside the transaction: refuse instead.
+  if (!client || !('client' in statement)) throw new Error('inTransaction: drizzle no longer keeps a query’s client in `client`');
+  return Object.assign(Object.create(Object.getPrototypeOf(statement) as object) as Q, statement, { client });
+}
+
+/**
  * `column = any(:placeholder)`, given a list of values: one statement text whatever the list's
  * length (an `in (…)` has one per length). Postgres types the parameter as an array of the column's
  * type, and postgres.js sends the list as one.
