@@ -1,5 +1,5 @@
 import { isAnyOf, preparedStatement } from '@marketplace/runtime';
-import { and, asc, eq, exists, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, exists, gt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './db/client';
 import { DEFAULT_LOW_STOCK_THRESHOLD, inventoryItems, stockLevels, warehouses, type StockLevelRow, type WarehouseRow } from './db/schema';
 
@@ -116,13 +116,14 @@ export async function availableByVariant(db: Db, variantIds: string[]): Promise<
   return new Map(rows.map((r) => [r.variantId, r.available]));
 }
 
-/** The same as one JSON object (variant id → units), for the select list or RETURNING of another statement. */
-export function availableByVariantJson(variantIds: string[]) {
-  return sql<Record<string, number>>`(
+/**
+ * The same as one JSON object (variant id → units), for the select list or RETURNING of another
+ * statement; the variants are its placeholder `variantIds`.
+ */
+export const availableByVariantJson = sql<Record<string, number>>`(
     select coalesce(json_object_agg(per.variant_id, per.available), '{}')
     from (select ${stockLevels.variantId} as variant_id, ${totalAvailable} as available from ${stockLevels}
-          where ${inArray(stockLevels.variantId, variantIds)} group by ${stockLevels.variantId}) as per)`;
-}
+          where ${isAnyOf(stockLevels.variantId, 'variantIds')} group by ${stockLevels.variantId}) as per)`;
 
 const MAX_SNAPSHOT_PAGE = 5000;
 
