@@ -76,7 +76,10 @@ export function inTransaction<Q extends object>(tx: { readonly _: { readonly ses
 /**
  * `column = any(:placeholder)`, given a list of values: one statement text whatever the list's
  * length (an `in (…)` has one per length). Postgres types the parameter as an array of the column's
- * type, and postgres.js sends the list as one.
+ * type, and postgres.js sends the list as one. Postgres then plans it anew for each list (its
+ * generic plan assumes ten values, dearer than a custom one for the short lists loaders send):
+ * measured 10–40 µs of its CPU per execution, against 50–70 µs of ours for drizzle to build a
+ * simple select.
  */
 export function isAnyOf(column: Column, placeholder: string): SQL {
   return drizzleSql`${column} = any(${drizzleSql.placeholder(placeholder)})`;
