@@ -1,6 +1,5 @@
 import DataLoader from 'dataloader';
-import { inArray } from 'drizzle-orm';
-import { alignByKey, callInternal, groupByKey, isId } from '@marketplace/runtime';
+import { alignByKey, callInternal, groupByKey, isAnyOf, isId, preparedStatement } from '@marketplace/runtime';
 import type { Db } from './db/client';
 import { warehouses } from './db/schema';
 import {
@@ -11,14 +10,16 @@ import {
   type VariantStockSummary,
 } from './stock';
 
+const warehousesByIds = preparedStatement((db: Db) =>
+  db.select().from(warehouses).where(isAnyOf(warehouses.id, 'ids')).prepare('inventory:warehousesByIds'),
+);
+
 /** Per-request batch loaders: one query per hop, however many variants or products a response lists. */
 export function createLoaders(db: Db) {
   return {
     warehouseById: new DataLoader(async (ids: readonly string[]) => {
       const valid = ids.filter(isId);
-      const rows = valid.length
-        ? await db.select().from(warehouses).where(inArray(warehouses.id, valid))
-        : [];
+      const rows = valid.length ? await warehousesByIds(db).execute({ ids: valid }) : [];
       return alignByKey(ids, rows, (r) => r.id);
     }),
     /** Every variant has a stock: variants never stocked (or malformed ids) have none anywhere. */

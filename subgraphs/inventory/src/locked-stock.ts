@@ -8,9 +8,9 @@
  * (variant id, warehouse id). The item lock makes the set of a variant's warehouses stable, so the
  * `available` before and after a change are exact.
  */
-import { recordEvents, type NewEvent } from '@marketplace/runtime';
-import { asc, inArray, sql, type SQLWrapper } from 'drizzle-orm';
-import type { Tx } from './db/client';
+import { inTransaction, isAnyOf, preparedStatement, recordEvents, type NewEvent } from '@marketplace/runtime';
+import { asc, sql, type SQLWrapper } from 'drizzle-orm';
+import { db, type Db, type Tx } from './db/client';
 import { inventoryItems, outbox, stockLevels, warehouses, type InventoryItemRow } from './db/schema';
 
 export interface LockedLevel {
@@ -106,13 +106,23 @@ export class LockedStock {
 export async function lockStock(tx: Tx, variantIds: readonly string[]): Promise<LockedStock> {
   const ids = [...new Set(variantIds)];
   if (ids.length === 0) return new LockedStock(new Map(), []);
-  const items = await tx
+  const items = await inTransaction(tx, lockItems(db)).execute({ variantIds: ids });
+  const levels = await inTransaction(tx, lockLevels(db)).execute({ variantIds: ids });
+  return new LockedStock(new Map(items.map((item) => [item.variantId, item])), levels);
+}
+
+// Every change of stock locks with these two: built once.
+const lockItems = preparedStatement((database: Db) =>
+  database
     .select()
     .from(inventoryItems)
-    .where(inArray(inventoryItems.variantId, ids))
+    .where(isAnyOf(inventoryItems.variantId, 'variantIds'))
     .orderBy(asc(inventoryItems.variantId))
-    .for('no key update');
-  const levels = await tx
+    .for('no key update')
+    .prepare('inventory:lockItems'),
+);
+const lockLevels = preparedStatement((database: Db) =>
+  database
     .select({
       variantId: stockLevels.variantId,
       warehouseId: stockLevels.warehouseId,
@@ -123,8 +133,8 @@ export async function lockStock(tx: Tx, variantIds: readonly string[]): Promise<
       reserved: stockLevels.reserved,
     })
     .from(stockLevels)
-    .where(inArray(stockLevels.variantId, ids))
+    .where(isAnyOf(stockLevels.variantId, 'variantIds'))
     .orderBy(asc(stockLevels.variantId), asc(stockLevels.warehouseId))
-    .for('update');
-  return new LockedStock(new Map(items.map((item) => [item.variantId, item])), levels);
-}
+    .for('update')
+    .prepare('inventory:lockLevels'),
+);

@@ -4,9 +4,9 @@
  * expire. Contracts in runtime's internal-api.ts. Every operation is one transaction that locks
  * the order's reservation row first, so calls for one order (and the sweeper) apply one at a time.
  */
-import { isId, logger, type InternalApi } from '@marketplace/runtime';
+import { inTransaction, isId, logger, preparedStatement, type InternalApi } from '@marketplace/runtime';
 import { and, asc, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
-import { db, type Tx } from './db/client';
+import { db, type Db, type Tx } from './db/client';
 import { reservationLines, reservations, restocks, type ReservationLineRow } from './db/schema';
 import { levelAvailable, lockStock, type LockedLevel } from './locked-stock';
 import { availableByVariantJson } from './stock';
@@ -121,6 +121,16 @@ async function expireReservations(tx: Tx, orderIds: string[]): Promise<void> {
   await tx.update(reservations).set({ status: 'EXPIRED', updatedAt: sql`now()` }).where(inArray(reservations.orderId, orderIds));
 }
 
+/** A reservation's row, with what is available now of `variantIds`: every checkout's, built once. */
+const createReservation = preparedStatement((database: Db) =>
+  database
+    .insert(reservations)
+    .values({ orderId: sql.placeholder('orderId'), expiresAt: sql`now() + make_interval(secs => ${sql.placeholder('ttlSeconds')}::int)` })
+    .onConflictDoNothing()
+    .returning({ expiresAt: reservations.expiresAt, availableNow: availableByVariantJson })
+    .prepare('inventory:createReservation'),
+);
+
 /** Thrown inside the reserving transaction so that nothing of it is written. */
 class InsufficientStock extends Error {
   constructor(readonly variantIds: string[]) {
@@ -142,11 +152,11 @@ export async function reserveStock(input: Input<'reserveStock'>): Promise<Output
       // The primary key decides between concurrent calls for one order: the later one waits for
       // the earlier to commit (then answers its outcome) or roll back (then reserves itself).
       // Its RETURNING also looks at what is available now, without locks (see below).
-      const [created] = await tx
-        .insert(reservations)
-        .values({ orderId, expiresAt: sql`now() + make_interval(secs => ${ttlSeconds}::int)` })
-        .onConflictDoNothing()
-        .returning({ expiresAt: reservations.expiresAt, availableNow: availableByVariantJson([...wanted.keys()].filter(isId)) });
+      const [created] = await inTransaction(tx, createReservation(db)).execute({
+        orderId,
+        ttlSeconds,
+        variantIds: [...wanted.keys()].filter(isId),
+      });
       if (!created) return storedOutcome(tx, orderId, [...wanted.keys()]);
 
       // Sold out already? Then say so without queueing for the stock locks: when many buyers want
@@ -187,16 +197,23 @@ async function storedOutcome(tx: Tx, orderId: string, requested: string[]): Prom
   return { status: 'INSUFFICIENT_STOCK', variantIds: requested };
 }
 
-export async function commitReservation({ orderId }: Input<'commitReservation'>): Promise<Output<'commitReservation'>> {
-  if (!isId(orderId)) return { status: 'EXPIRED' };
-  // The usual case in one statement: a live reservation becomes permanent. The row lock it takes
-  // orders it after a sweep that got there first, and the condition is checked again after that
-  // sweep commits, so an expired reservation is never committed.
-  const [committed] = await db
+/**
+ * The usual commit in one statement (every checkout's): a live reservation becomes permanent. The
+ * row lock it takes orders it after a sweep that got there first, and the condition is checked
+ * again after that sweep commits, so an expired reservation is never committed.
+ */
+const commitLiveReservation = preparedStatement((database: Db) =>
+  database
     .update(reservations)
     .set({ status: 'COMMITTED', updatedAt: sql`now()` })
-    .where(and(eq(reservations.orderId, orderId), eq(reservations.status, 'ACTIVE'), sql`${reservations.expiresAt} > now()`))
-    .returning({ orderId: reservations.orderId });
+    .where(and(eq(reservations.orderId, sql.placeholder('orderId')), eq(reservations.status, 'ACTIVE'), sql`${reservations.expiresAt} > now()`))
+    .returning({ orderId: reservations.orderId })
+    .prepare('inventory:commitLiveReservation'),
+);
+
+export async function commitReservation({ orderId }: Input<'commitReservation'>): Promise<Output<'commitReservation'>> {
+  if (!isId(orderId)) return { status: 'EXPIRED' };
+  const [committed] = await commitLiveReservation(db).execute({ orderId });
   if (committed) return { status: 'COMMITTED' };
   return db.transaction(async (tx) => {
     // Locked, so the sweeper cannot expire it between our look and our change.

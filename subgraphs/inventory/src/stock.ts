@@ -1,5 +1,6 @@
-import { and, asc, eq, exists, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import type { Db, Tx } from './db/client';
+import { isAnyOf, preparedStatement } from '@marketplace/runtime';
+import { and, asc, eq, exists, gt, lte, sql, type SQL } from 'drizzle-orm';
+import type { Db } from './db/client';
 import { DEFAULT_LOW_STOCK_THRESHOLD, inventoryItems, stockLevels, warehouses, type StockLevelRow, type WarehouseRow } from './db/schema';
 
 /** A variant's stock summed over warehouses, with the store it belongs to (null: never stocked). */
@@ -41,9 +42,13 @@ export function unstocked(variantId: string): VariantStockSummary {
   return { variantId, sellerId: null, onHand: 0, reserved: 0, available: 0, lowStockThreshold: DEFAULT_LOW_STOCK_THRESHOLD };
 }
 
+const summariesOfVariants = preparedStatement((db: Db) =>
+  summaries(db, isAnyOf(inventoryItems.variantId, 'variantIds')).prepare('inventory:summariesOfVariants'),
+);
+
 /** One query for any number of variants; variants inventory does not know are left out. */
 export function stockOfVariants(db: Db, variantIds: string[]): Promise<VariantStockSummary[]> {
-  return variantIds.length ? summaries(db, inArray(inventoryItems.variantId, variantIds)) : Promise.resolve([]);
+  return variantIds.length ? summariesOfVariants(db).execute({ variantIds }) : Promise.resolve([]);
 }
 
 /** A store's variants with at most `threshold` available (each its own threshold when null), lowest first. */
@@ -53,27 +58,30 @@ export function lowStockOfSeller(db: Db, sellerId: string, threshold: number | n
     .orderBy(asc(totalAvailable), asc(inventoryItems.variantId));
 }
 
-/** The per-warehouse levels of these variants, by warehouse code. */
-export async function warehouseLevelsOfVariants(db: Db, variantIds: string[]): Promise<WarehouseStockLevel[]> {
-  if (!variantIds.length) return [];
-  const rows = await db
+const warehouseLevels = preparedStatement((db: Db) =>
+  db
     .select({ level: stockLevels, warehouse: warehouses })
     .from(stockLevels)
     .innerJoin(warehouses, eq(warehouses.id, stockLevels.warehouseId))
-    .where(inArray(stockLevels.variantId, variantIds))
-    .orderBy(asc(warehouses.code));
+    .where(isAnyOf(stockLevels.variantId, 'variantIds'))
+    .orderBy(asc(warehouses.code))
+    .prepare('inventory:warehouseLevels'),
+);
+
+/** The per-warehouse levels of these variants, by warehouse code. */
+export async function warehouseLevelsOfVariants(db: Db, variantIds: string[]): Promise<WarehouseStockLevel[]> {
+  if (!variantIds.length) return [];
+  const rows = await warehouseLevels(db).execute({ variantIds });
   return rows.map(({ level, warehouse }) => ({ ...level, warehouse }));
 }
 
-/** Which of these products have at least one variant with units available somewhere. */
-export async function productsInStock(db: Db, productIds: string[]): Promise<Set<string>> {
-  if (!productIds.length) return new Set();
-  const rows = await db
+const productsWithUnits = preparedStatement((db: Db) =>
+  db
     .selectDistinct({ productId: inventoryItems.productId })
     .from(inventoryItems)
     .where(
       and(
-        inArray(inventoryItems.productId, productIds),
+        isAnyOf(inventoryItems.productId, 'productIds'),
         exists(
           db
             .select({ one: sql`1` })
@@ -81,28 +89,41 @@ export async function productsInStock(db: Db, productIds: string[]): Promise<Set
             .where(and(eq(stockLevels.variantId, inventoryItems.variantId), gt(stockLevels.onHand, stockLevels.reserved))),
         ),
       ),
-    );
+    )
+    .prepare('inventory:productsWithUnits'),
+);
+
+/** Which of these products have at least one variant with units available somewhere. */
+export async function productsInStock(db: Db, productIds: string[]): Promise<Set<string>> {
+  if (!productIds.length) return new Set();
+  const rows = await productsWithUnits(db).execute({ productIds });
   return new Set(rows.map((r) => r.productId));
 }
 
-/** Units available per variant, from the stock levels alone; variants never stocked are absent. */
-export async function availableByVariant(db: Db | Tx, variantIds: string[]): Promise<Map<string, number>> {
-  if (!variantIds.length) return new Map();
-  const rows = await db
+const availableOfVariants = preparedStatement((db: Db) =>
+  db
     .select({ variantId: stockLevels.variantId, available: totalAvailable })
     .from(stockLevels)
-    .where(inArray(stockLevels.variantId, variantIds))
-    .groupBy(stockLevels.variantId);
+    .where(isAnyOf(stockLevels.variantId, 'variantIds'))
+    .groupBy(stockLevels.variantId)
+    .prepare('inventory:availableOfVariants'),
+);
+
+/** Units available per variant, from the stock levels alone; variants never stocked are absent. */
+export async function availableByVariant(db: Db, variantIds: string[]): Promise<Map<string, number>> {
+  if (!variantIds.length) return new Map();
+  const rows = await availableOfVariants(db).execute({ variantIds });
   return new Map(rows.map((r) => [r.variantId, r.available]));
 }
 
-/** The same as one JSON object (variant id → units), for the select list or RETURNING of another statement. */
-export function availableByVariantJson(variantIds: string[]) {
-  return sql<Record<string, number>>`(
+/**
+ * The same as one JSON object (variant id → units), for the select list or RETURNING of another
+ * statement; the variants are its placeholder `variantIds`.
+ */
+export const availableByVariantJson = sql<Record<string, number>>`(
     select coalesce(json_object_agg(per.variant_id, per.available), '{}')
     from (select ${stockLevels.variantId} as variant_id, ${totalAvailable} as available from ${stockLevels}
-          where ${inArray(stockLevels.variantId, variantIds)} group by ${stockLevels.variantId}) as per)`;
-}
+          where ${isAnyOf(stockLevels.variantId, 'variantIds')} group by ${stockLevels.variantId}) as per)`;
 
 const MAX_SNAPSHOT_PAGE = 5000;
 

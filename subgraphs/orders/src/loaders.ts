@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { alignByKey, callInternal, groupByKey, isId, type VariantSummary } from '@marketplace/runtime';
+import { alignByKey, callInternal, groupByKey, isAnyOf, isId, preparedStatement, type VariantSummary } from '@marketplace/runtime';
 import { and, asc, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Db } from './db/client';
 import { cartLines, carts, orderEvents, orderLines, orders, returnRequestLines, returnRequests, shipments } from './db/schema';
@@ -7,52 +7,120 @@ import { PURCHASED_STATUSES } from './order-status';
 
 const ids = (keys: readonly string[]) => keys.filter(isId);
 
+// Each hop's statement, built once per database: `ids` is the batch's keys.
+const ordersByIds = preparedStatement((db: Db) => db.select().from(orders).where(isAnyOf(orders.id, 'ids')).prepare('orders:ordersByIds'));
+const linesOfOrders = preparedStatement((db: Db) =>
+  db.select().from(orderLines).where(isAnyOf(orderLines.orderId, 'ids')).orderBy(asc(orderLines.position)).prepare('orders:linesOfOrders'),
+);
+const linesOfShipments = preparedStatement((db: Db) =>
+  db.select().from(orderLines).where(isAnyOf(orderLines.shipmentId, 'ids')).orderBy(asc(orderLines.position)).prepare('orders:linesOfShipments'),
+);
+const linesOfReturnRequests = preparedStatement((db: Db) =>
+  db
+    .select({ requestId: returnRequestLines.returnRequestId, line: orderLines })
+    .from(returnRequestLines)
+    .innerJoin(orderLines, eq(orderLines.id, returnRequestLines.orderLineId))
+    .where(isAnyOf(returnRequestLines.returnRequestId, 'ids'))
+    .orderBy(asc(orderLines.position))
+    .prepare('orders:linesOfReturnRequests'),
+);
+const shipmentsOfOrders = preparedStatement((db: Db) =>
+  db.select().from(shipments).where(isAnyOf(shipments.orderId, 'ids')).orderBy(asc(shipments.shippedAt)).prepare('orders:shipmentsOfOrders'),
+);
+const eventsOfOrders = preparedStatement((db: Db) =>
+  db.select().from(orderEvents).where(isAnyOf(orderEvents.orderId, 'ids')).orderBy(asc(orderEvents.id)).prepare('orders:eventsOfOrders'),
+);
+const returnRequestsOfOrders = preparedStatement((db: Db) =>
+  db
+    .select()
+    .from(returnRequests)
+    .where(isAnyOf(returnRequests.orderId, 'ids'))
+    .orderBy(asc(returnRequests.createdAt))
+    .prepare('orders:returnRequestsOfOrders'),
+);
+const cartsOfCustomers = preparedStatement((db: Db) => db.select().from(carts).where(isAnyOf(carts.customerId, 'ids')).prepare('orders:cartsOfCustomers'));
+const linesOfCarts = preparedStatement((db: Db) =>
+  db
+    .select()
+    .from(cartLines)
+    .where(isAnyOf(cartLines.cartId, 'ids'))
+    .orderBy(desc(cartLines.addedAt), asc(cartLines.id))
+    .prepare('orders:linesOfCarts'),
+);
+const revenueOfSellers = preparedStatement((db: Db) =>
+  db
+    .select({
+      sellerId: orderLines.sellerId,
+      currencyCode: orders.currencyCode,
+      amount: sql<number>`sum(${orderLines.unitPrice} * ${orderLines.quantity})::bigint`.mapWith(Number),
+    })
+    .from(orderLines)
+    .innerJoin(orders, eq(orders.id, orderLines.orderId))
+    .where(
+      and(
+        isAnyOf(orderLines.sellerId, 'ids'),
+        inArray(orders.status, PURCHASED_STATUSES),
+        notInArray(orderLines.status, ['PENDING', 'CANCELLED', 'RETURNED']),
+      ),
+    )
+    .groupBy(orderLines.sellerId, orders.currencyCode)
+    .prepare('orders:revenueOfSellers'),
+);
+/** Per product (`ids`), the products bought in the same orders, most often first, at most 50. */
+const coPurchasesOfProducts = preparedStatement((db: Db) =>
+  db
+    .select({ productId: sql<string>`product_id`, otherId: sql<string>`other_id`, orders: sql<number>`orders` })
+    .from(sql`(
+      select a.product_id, b.product_id as other_id, count(distinct a.order_id)::int as orders,
+             row_number() over (partition by a.product_id order by count(distinct a.order_id) desc, b.product_id) as rank
+      from ${orderLines} a
+      join ${orderLines} b on b.order_id = a.order_id and b.product_id <> a.product_id
+      join ${orders} o on o.id = a.order_id
+      where a.product_id = any(${sql.placeholder('ids')}) and o.status in ${PURCHASED_STATUSES}
+      group by a.product_id, b.product_id
+    ) as ranked`)
+    .where(sql`rank <= 50`)
+    .orderBy(sql`product_id`, sql`rank`)
+    .prepare('orders:coPurchases'),
+);
+
 /** Per-request batch loaders: one statement (or internal call) per hop, however many items a response lists. */
 export function createLoaders(db: Db) {
   return {
     orderById: new DataLoader(async (keys: readonly string[]) => {
       const valid = ids(keys);
-      return alignByKey(keys, valid.length ? await db.select().from(orders).where(inArray(orders.id, valid)) : [], (r) => r.id);
+      return alignByKey(keys, valid.length ? await ordersByIds(db).execute({ ids: valid }) : [], (r) => r.id);
     }),
     linesByOrderId: new DataLoader(async (orderIds: readonly string[]) => {
-      const rows = await db.select().from(orderLines).where(inArray(orderLines.orderId, [...orderIds])).orderBy(asc(orderLines.position));
+      const rows = await linesOfOrders(db).execute({ ids: orderIds });
       return groupByKey(orderIds, rows, (r) => r.orderId);
     }),
     linesByShipmentId: new DataLoader(async (shipmentIds: readonly string[]) => {
-      const rows = await db.select().from(orderLines).where(inArray(orderLines.shipmentId, [...shipmentIds])).orderBy(asc(orderLines.position));
+      const rows = await linesOfShipments(db).execute({ ids: shipmentIds });
       return groupByKey(shipmentIds, rows, (r) => r.shipmentId!);
     }),
     linesByReturnRequestId: new DataLoader(async (requestIds: readonly string[]) => {
-      const rows = await db
-        .select({ requestId: returnRequestLines.returnRequestId, line: orderLines })
-        .from(returnRequestLines)
-        .innerJoin(orderLines, eq(orderLines.id, returnRequestLines.orderLineId))
-        .where(inArray(returnRequestLines.returnRequestId, [...requestIds]))
-        .orderBy(asc(orderLines.position));
+      const rows = await linesOfReturnRequests(db).execute({ ids: requestIds });
       return groupByKey(requestIds, rows, (r) => r.requestId).map((group) => group.map((r) => r.line));
     }),
     shipmentsByOrderId: new DataLoader(async (orderIds: readonly string[]) => {
-      const rows = await db.select().from(shipments).where(inArray(shipments.orderId, [...orderIds])).orderBy(asc(shipments.shippedAt));
+      const rows = await shipmentsOfOrders(db).execute({ ids: orderIds });
       return groupByKey(orderIds, rows, (r) => r.orderId);
     }),
     eventsByOrderId: new DataLoader(async (orderIds: readonly string[]) => {
-      const rows = await db.select().from(orderEvents).where(inArray(orderEvents.orderId, [...orderIds])).orderBy(asc(orderEvents.id));
+      const rows = await eventsOfOrders(db).execute({ ids: orderIds });
       return groupByKey(orderIds, rows, (r) => r.orderId);
     }),
     returnRequestsByOrderId: new DataLoader(async (orderIds: readonly string[]) => {
-      const rows = await db.select().from(returnRequests).where(inArray(returnRequests.orderId, [...orderIds])).orderBy(asc(returnRequests.createdAt));
+      const rows = await returnRequestsOfOrders(db).execute({ ids: orderIds });
       return groupByKey(orderIds, rows, (r) => r.orderId);
     }),
     cartByCustomerId: new DataLoader(async (customerIds: readonly string[]) => {
       const valid = ids(customerIds);
-      return alignByKey(customerIds, valid.length ? await db.select().from(carts).where(inArray(carts.customerId, valid)) : [], (r) => r.customerId);
+      return alignByKey(customerIds, valid.length ? await cartsOfCustomers(db).execute({ ids: valid }) : [], (r) => r.customerId);
     }),
     cartLinesByCartId: new DataLoader(async (cartIds: readonly string[]) => {
-      const rows = await db
-        .select()
-        .from(cartLines)
-        .where(inArray(cartLines.cartId, [...cartIds]))
-        .orderBy(desc(cartLines.addedAt), asc(cartLines.id));
+      const rows = await linesOfCarts(db).execute({ ids: cartIds });
       return groupByKey(cartIds, rows, (r) => r.cartId);
     }),
     /** Current catalog data of variants (price, title, status), one internal call per request. */
@@ -69,44 +137,15 @@ export function createLoaders(db: Db) {
     /** A store's revenue: its bought lines, minus what was cancelled or returned. */
     revenueBySellerId: new DataLoader(async (sellerIds: readonly string[]) => {
       const valid = ids(sellerIds);
-      const rows = valid.length
-        ? await db
-            .select({
-              sellerId: orderLines.sellerId,
-              currencyCode: orders.currencyCode,
-              amount: sql<number>`sum(${orderLines.unitPrice} * ${orderLines.quantity})::bigint`.mapWith(Number),
-            })
-            .from(orderLines)
-            .innerJoin(orders, eq(orders.id, orderLines.orderId))
-            .where(
-              and(
-                inArray(orderLines.sellerId, valid),
-                inArray(orders.status, PURCHASED_STATUSES),
-                notInArray(orderLines.status, ['PENDING', 'CANCELLED', 'RETURNED']),
-              ),
-            )
-            .groupBy(orderLines.sellerId, orders.currencyCode)
-        : [];
+      const rows = valid.length ? await revenueOfSellers(db).execute({ ids: valid }) : [];
       return groupByKey(sellerIds, rows, (r) => r.sellerId);
     }),
-    /**
-     * Products bought in the same orders as each product, most often first (at most 50 per
-     * product), in one statement for all products of the request.
-     */
+    /** Products bought in the same orders as each product, in one statement for all products of the request. */
     coPurchases: new DataLoader(async (productIds: readonly string[]) => {
       const valid = ids(productIds);
       if (valid.length === 0) return productIds.map(() => []);
-      const rows = await db.execute<{ product_id: string; other_id: string; orders: number }>(sql`
-        select product_id, other_id, orders from (
-          select a.product_id, b.product_id as other_id, count(distinct a.order_id)::int as orders,
-                 row_number() over (partition by a.product_id order by count(distinct a.order_id) desc, b.product_id) as rank
-          from ${orderLines} a
-          join ${orderLines} b on b.order_id = a.order_id and b.product_id <> a.product_id
-          join ${orders} o on o.id = a.order_id
-          where a.product_id in ${valid} and o.status in ${PURCHASED_STATUSES}
-          group by a.product_id, b.product_id
-        ) ranked where rank <= 50 order by product_id, rank`);
-      return groupByKey(productIds, [...rows], (r) => r.product_id);
+      const rows = await coPurchasesOfProducts(db).execute({ ids: valid });
+      return groupByKey(productIds, rows, (r) => r.productId);
     }),
   };
 }

@@ -4,7 +4,7 @@
  * payment row for its duration (provider call included, bounded by the breaker's timeout), so
  * retries and concurrent calls for one order happen one after the other and apply once.
  */
-import { type AuthorizationOutcome, type NewEvent, recordEvents, setting, userError } from '@marketplace/runtime';
+import { type AuthorizationOutcome, inTransaction, type NewEvent, preparedStatement, recordEvents, setting, userError } from '@marketplace/runtime';
 import type { UserError } from './__generated__/resolvers-types';
 import { eq, getTableColumns, sql } from 'drizzle-orm';
 import { db, type Db } from './db/client';
@@ -21,6 +21,28 @@ const FRAUD_RULES = {
 };
 
 export class InvalidPaymentState extends Error {}
+
+/**
+ * A new payment's row, with the customer's authorizations within the velocity window (a subquery
+ * of the insert). Every checkout's: built once.
+ */
+const createPayment = preparedStatement((database: Db) =>
+  database
+    .insert(payments)
+    .values({
+      orderId: sql.placeholder('orderId'),
+      customerId: sql.placeholder('customerId'),
+      amount: sql.placeholder('amount'),
+      currencyCode: sql.placeholder('currencyCode'),
+    })
+    .onConflictDoNothing({ target: payments.orderId })
+    .returning({
+      ...getTableColumns(payments),
+      recentAuthorizations: sql<number>`(select count(*) from ${payments} where ${payments.customerId} = ${sql.placeholder('customerId')}
+        and ${payments.createdAt} >= now() - make_interval(secs => ${FRAUD_RULES.velocityWindowMs / 1000}))`.mapWith(Number),
+    })
+    .prepare('payments:createPayment'),
+);
 
 export class PaymentService {
   constructor(
@@ -59,12 +81,6 @@ export class PaymentService {
     return { status: 'AUTHORIZED', paymentId: payment.id };
   }
 
-  /** Authorizations of the customer within the velocity window (a subquery of the insert that creates a payment). */
-  private static recentAuthorizations(customerId: string) {
-    return sql<number>`(select count(*) from ${payments} where ${payments.customerId} = ${customerId}
-      and ${payments.createdAt} >= now() - make_interval(secs => ${FRAUD_RULES.velocityWindowMs / 1000}))`.mapWith(Number);
-  }
-
   private static fraudReason(payment: PaymentRow, recentAuthorizations: number): string | null {
     if (payment.amount > FRAUD_RULES.maxAmount) return 'amount_limit';
     return recentAuthorizations >= FRAUD_RULES.maxAuthorizationsInWindow ? 'velocity_limit' : null;
@@ -80,11 +96,12 @@ export class PaymentService {
     return this.database.transaction(async (tx) => {
       // A row this transaction inserts is already locked by it, and stays PENDING only inside it:
       // a retry finds the outcome of the first call, committed.
-      const [created] = await tx
-        .insert(payments)
-        .values({ orderId: input.orderId, customerId: input.customerId, amount: input.amount, currencyCode: input.currencyCode })
-        .onConflictDoNothing({ target: payments.orderId })
-        .returning({ ...getTableColumns(payments), recentAuthorizations: PaymentService.recentAuthorizations(input.customerId) });
+      const [created] = await inTransaction(tx, createPayment(this.database)).execute({
+        orderId: input.orderId,
+        customerId: input.customerId,
+        amount: input.amount,
+        currencyCode: input.currencyCode,
+      });
       if (!created) return PaymentService.outcome((await this.lockByOrder(tx, input.orderId))!);
       const { recentAuthorizations, ...payment } = created;
 

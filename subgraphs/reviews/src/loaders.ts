@@ -1,12 +1,12 @@
 import DataLoader from 'dataloader';
-import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
-import { alignByKey, groupByKey, isId } from '@marketplace/runtime';
+import { alignByKey, groupByKey, isAnyOf, isId, preparedStatement } from '@marketplace/runtime';
 import type { Db } from './db/client';
 import { isPublished } from './db/predicates';
 import { reviews, type ReviewRow } from './db/schema';
 import { summarizeRatings, type RatingSummary } from './ratings';
-import type { CursorValues, ReviewOrder } from './review-order';
+import { REVIEW_ORDERS, type CursorValues, type ReviewOrder } from './review-order';
 
 /** One page of one product's published reviews. */
 export interface ProductReviewsPageKey {
@@ -17,27 +17,58 @@ export interface ProductReviewsPageKey {
   after: CursorValues | null;
 }
 
+/** Star counts of the published reviews grouped by `column` (a product or a seller), for the keys `ids`. */
+const ratingsStatement = (column: PgColumn, name: string) =>
+  preparedStatement((db: Db) =>
+    db
+      .select({ key: sql<string>`${column}`, stars: reviews.rating, count: count() })
+      .from(reviews)
+      .where(and(isAnyOf(column, 'ids'), isPublished))
+      .groupBy(column, reviews.rating)
+      .prepare(name),
+  );
+const productRatings = ratingsStatement(reviews.productId, 'reviews:productRatings');
+const sellerRatings = ratingsStatement(reviews.sellerId, 'reviews:sellerRatings');
+const reviewsByIds = preparedStatement((db: Db) => db.select().from(reviews).where(isAnyOf(reviews.id, 'ids')).prepare('reviews:reviewsByIds'));
+
+/**
+ * A page of each product's published reviews (`productIds`, `limit` rows each), from `after` on
+ * when given: a LATERAL join runs the page's index scan once per product.
+ */
+function reviewPages(db: Db, order: ReviewOrder, after: CursorValues | null) {
+  const conditions: SQL[] = [eq(reviews.productId, sql`requested.product_id`), isPublished];
+  if (after) conditions.push(order.after(after));
+  const page = db
+    .select()
+    .from(reviews)
+    .where(and(...conditions))
+    .orderBy(...order.orderBy)
+    .limit(sql.placeholder('limit'))
+    .as('page');
+  return db
+    .select()
+    .from(sql`unnest(${sql.placeholder('productIds')}::uuid[]) as requested(product_id)`)
+    .crossJoinLateral(page);
+}
+const firstReviewPages = new Map(
+  Object.values(REVIEW_ORDERS).map((order) => [
+    order,
+    preparedStatement((db: Db) => reviewPages(db, order, null).prepare(`reviews:firstReviewPages:${order.name}`)),
+  ]),
+);
+
 /** Per-request batch loaders: one statement per hop, however many products or reviews a response lists. */
 export function createLoaders(db: Db) {
-  /** Rating summaries of the published reviews grouped by `column` (a product or a seller). */
-  async function ratingsBy(column: PgColumn, keys: readonly string[]): Promise<RatingSummary[]> {
+  /** Rating summaries of the published reviews of these products or sellers (`ratings`: the statement for one of them). */
+  async function ratingsBy(ratings: typeof productRatings, keys: readonly string[]): Promise<RatingSummary[]> {
     const ids = keys.filter(isId);
-    const rows = ids.length
-      ? await db
-          .select({ key: sql<string>`${column}`, stars: reviews.rating, count: count() })
-          .from(reviews)
-          .where(and(inArray(column, ids), isPublished))
-          .groupBy(column, reviews.rating)
-      : [];
+    const rows = ids.length ? await ratings(db).execute({ ids }) : [];
     return groupByKey(keys, rows, (r) => r.key).map((buckets) =>
       summarizeRatings(new Map(buckets.map((b) => [b.stars, b.count]))),
     );
   }
 
-  /**
-   * Pages asking for the same order, size and position are answered by one statement for all
-   * their products: a LATERAL join runs the page's index scan once per product.
-   */
+  /** Pages asking for the same order, size and position are answered by one statement for all their products. */
   async function productReviewPages(keys: readonly ProductReviewsPageKey[]): Promise<ReviewRow[][]> {
     const groups = new Map<string, ProductReviewsPageKey[]>();
     for (const key of keys) {
@@ -51,21 +82,9 @@ export function createLoaders(db: Db) {
       [...groups.values()].map(async (group) => {
         const { order, limit, after } = group[0]!;
         const productIds = [...new Set(group.map((k) => k.productId).filter(isId))];
-        const conditions: SQL[] = [eq(reviews.productId, sql`requested.product_id`), isPublished];
-        if (after) conditions.push(order.after(after));
-        const page = db
-          .select()
-          .from(reviews)
-          .where(and(...conditions))
-          .orderBy(...order.orderBy)
-          .limit(limit)
-          .as('page');
-        const rows = productIds.length
-          ? await db
-              .select()
-              .from(sql`unnest(${sql.param(productIds)}::uuid[]) as requested(product_id)`)
-              .crossJoinLateral(page)
-          : [];
+        // First pages (all a product page asks for) have a statement per order; later ones are built.
+        const statement = (!after && firstReviewPages.get(order)?.(db)) || reviewPages(db, order, after);
+        const rows = productIds.length ? await statement.execute({ productIds, limit }) : [];
         const byProduct = groupByKey(group.map((k) => k.productId), rows.map((r) => r.page), (r) => r.productId);
         group.forEach((key, i) => pages.set(key, byProduct[i]!));
       }),
@@ -76,11 +95,11 @@ export function createLoaders(db: Db) {
   return {
     reviewById: new DataLoader(async (ids: readonly string[]) => {
       const known = ids.filter(isId);
-      const rows = known.length ? await db.select().from(reviews).where(inArray(reviews.id, known)) : [];
+      const rows = known.length ? await reviewsByIds(db).execute({ ids: known }) : [];
       return alignByKey(ids, rows, (r) => r.id);
     }),
-    productRating: new DataLoader((productIds: readonly string[]) => ratingsBy(reviews.productId, productIds)),
-    sellerRating: new DataLoader((sellerIds: readonly string[]) => ratingsBy(reviews.sellerId, sellerIds)),
+    productRating: new DataLoader((productIds: readonly string[]) => ratingsBy(productRatings, productIds)),
+    sellerRating: new DataLoader((sellerIds: readonly string[]) => ratingsBy(sellerRatings, sellerIds)),
     productReviewsPage: new DataLoader(productReviewPages, {
       cacheKeyFn: (key) => `${key.productId}:${pageShape(key)}`,
     }),

@@ -24,6 +24,7 @@ import {
   isId,
   logger,
   type NewEvent,
+  preparedStatement,
   secondsSince,
   setting,
   type ShippingAddress,
@@ -32,7 +33,7 @@ import {
 import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { createHash, randomUUID } from 'node:crypto';
 import type { CheckoutInput, ShippingSpeed } from '../__generated__/resolvers-types';
-import { db } from '../db/client';
+import { db, type Db } from '../db/client';
 import { cartLines, carts, checkouts, orderEvents, orderLines, orders, outbox, type CheckoutRow, type OrderLineRow, type OrderRow } from '../db/schema';
 import { InvalidTransition, ORDER_TRANSITIONS, orderUpdated } from '../lifecycle/state-machine';
 import { SHIPPING_OPTIONS } from '../shipping';
@@ -69,11 +70,32 @@ interface SagaRequest {
   cart: { id: string; variantId: string; quantity: number }[];
 }
 
-/** The customer's cart lines, as a subquery of the claiming insert (one round trip for both). */
-const cartOf = (customerId: string) => sql<SagaRequest['cart']>`(
-  select coalesce(json_agg(json_build_object('id', l.id, 'variantId', l.variant_id, 'quantity', l.quantity) order by l.added_at, l.id), '[]')
-  from ${cartLines} as l join ${carts} as c on c.id = l.cart_id
-  where c.customer_id = ${customerId})`;
+/**
+ * Claims a checkout's idempotency key (the primary key decides between concurrent requests) and,
+ * when it wins, reads the customer's cart lines it is about to buy: a subquery of the insert, so
+ * one round trip does both. Every checkout's first statement: built once.
+ */
+const claimCheckout = preparedStatement((database: Db) =>
+  database
+    .insert(checkouts)
+    .values({
+      customerId: sql.placeholder('customerId'),
+      idempotencyKey: sql.placeholder('idempotencyKey'),
+      requestHash: sql.placeholder('requestHash'),
+      orderId: sql.placeholder('orderId'),
+      state: 'STARTED',
+      paymentToken: sql.placeholder('paymentToken'),
+    })
+    .onConflictDoNothing()
+    .returning({
+      ...getTableColumns(checkouts),
+      cart: sql<SagaRequest['cart']>`(
+        select coalesce(json_agg(json_build_object('id', l.id, 'variantId', l.variant_id, 'quantity', l.quantity) order by l.added_at, l.id), '[]')
+        from ${cartLines} as l join ${carts} as c on c.id = l.cart_id
+        where c.customer_id = ${sql.placeholder('customerId')})`,
+    })
+    .prepare('orders:claimCheckout'),
+);
 
 /** How long a resent checkout waits for the run that holds its key before answering CHECKOUT_IN_PROGRESS. */
 const SETTLE_TIMEOUT_MS = setting('CHECKOUT_SETTLE_TIMEOUT_MS');
@@ -114,13 +136,13 @@ async function claimAndRun(customerId: string, input: CheckoutInput): Promise<Ch
   if (key.length < 1 || key.length > 255) throw badUserInput('idempotencyKey must be 1 to 255 characters.');
   if (input.paymentToken.length < 1 || input.paymentToken.length > 255) throw badUserInput('paymentToken must be 1 to 255 characters.');
   const hash = requestHash(input);
-  // The primary key decides which of several concurrent requests runs the saga; the winner's
-  // insert also reads the cart it is about to buy.
-  const [claimed] = await db
-    .insert(checkouts)
-    .values({ customerId, idempotencyKey: key, requestHash: hash, orderId: randomUUID(), state: 'STARTED', paymentToken: input.paymentToken })
-    .onConflictDoNothing()
-    .returning({ ...getTableColumns(checkouts), cart: cartOf(customerId) });
+  const [claimed] = await claimCheckout(db).execute({
+    customerId,
+    idempotencyKey: key,
+    requestHash: hash,
+    orderId: randomUUID(),
+    paymentToken: input.paymentToken,
+  });
   if (claimed) {
     const { cart, ...row } = claimed;
     return runSaga(row, { shippingAddressId: input.shippingAddressId, shippingSpeed: input.shippingSpeed ?? 'STANDARD', cart }).catch(

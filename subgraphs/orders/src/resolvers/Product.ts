@@ -6,10 +6,10 @@ export const Product: ProductResolvers = {
     const limit = first ?? 4;
     if (!Number.isInteger(limit) || limit < 1 || limit > 20) throw badUserInput('first must be 1 to 20.');
     const candidates = await loaders.coPurchases.load(product.id);
-    const active = await loaders.productIsActive.loadMany(candidates.map((c) => c.other_id));
+    const active = await loaders.productIsActive.loadMany(candidates.map((c) => c.otherId));
     return candidates
       .filter((_c, i) => active[i] === true)
       .slice(0, limit)
-      .map((c) => ({ id: c.other_id }));
+      .map((c) => ({ id: c.otherId }));
   },
 };
