@@ -16,10 +16,10 @@
  * the client apart). Appended to bench/results/gateway.md. BENCH_TOPOLOGY=single runs ours as
  * one process (`pnpm start:single`, `SINGLE_PROCESS_WORKERS` copies of it) instead of seven.
  *
- * Requests in flight at once differ (100 products, a buyer per client): Hive deduplicates
- * identical subgraph fetches in flight, which would otherwise let it answer 20 identical Carts
- * with one fetch per subgraph. Fetches that coincide for different pages (the same store, the
- * same category) it still shares: that is its own, real advantage.
+ * Requests in flight at once differ (100 products, a buyer per client): Hive and ours
+ * (SUBGRAPH_FETCH_DEDUP) deduplicate identical subgraph fetches in flight, which would otherwise
+ * let them answer 20 identical Carts with one fetch per subgraph. Fetches that coincide for
+ * different pages (the same store) they still share, as they would in production.
  */
 import { authenticate } from '../gateway/src/authenticate';
 import { generateKeyEnv, IDENTITY_HEADER, REPO_ROOT, setting, signIdentityAssertion, SUBGRAPHS } from '@marketplace/runtime';
@@ -140,7 +140,7 @@ async function measure(graph: RunningGraph, gateway: Gateway, operation: string,
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async (_, client) => {
       // Each client its own buyer: identical requests in flight at once would let a gateway that
-      // deduplicates them (Hive does, for subgraph fetches) answer several with one.
+      // deduplicates subgraph fetches (Hive and ours do) answer several with one.
       const headers = { 'content-type': 'application/json', ...(operation === 'Cart' ? await gateway.signedIn(client) : {}) };
       while (performance.now() < deadline) {
         const t = performance.now();

@@ -23,6 +23,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { createGatewayContext, type GatewayContext } from './context';
+import { DeduplicatingDataSource } from './deduplicating-data-source';
 import { checkHealth } from './health';
 import { refuseSubscriptionsOverHttp } from './http-subscriptions';
 import { publicResponseCache } from './response-cache';
@@ -61,9 +62,13 @@ export interface GatewayServer extends RunningServer {
 export async function startGateway(opts: { port?: number } = {}): Promise<GatewayServer> {
   const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
   const dataSources = subgraphDataSources();
+  const dedup = setting('SUBGRAPH_FETCH_DEDUP') === 'on';
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name }) => inProcessDataSource(name as SubgraphName) ?? dataSources[name as SubgraphName],
+    buildService: ({ name }) => {
+      const source = inProcessDataSource(name as SubgraphName) ?? dataSources[name as SubgraphName];
+      return dedup ? new DeduplicatingDataSource(name as SubgraphName, source) : source;
+    },
     logger,
   });
 

@@ -293,6 +293,11 @@ export const SETTINGS = {
     doc: 'WebSocket connections one client (key, user or address) may hold on one gateway process',
     group: 'traffic',
   }),
+  SUBGRAPH_FETCH_DEDUP: declare(z.enum(['on', 'off']), {
+    default: 'on',
+    doc: 'gateway: a query\'s subgraph fetch identical to one in flight (same query, variables and caller) waits for that one\'s answer instead of sending its own',
+    group: 'traffic',
+  }),
 
   // ---- telemetry: metrics, traces (issue 13)
   OTEL_EXPORTER_OTLP_ENDPOINT: declare(url.optional(), {

@@ -62,6 +62,11 @@ export const responseCacheLookups = new client.Counter({
   help: 'Operations that could be answered from the public response cache: hit or miss',
   labelNames: ['result'] as const,
 });
+export const subgraphFetchesShared = new client.Counter({
+  name: 'gateway_subgraph_fetches_shared_total',
+  help: 'Query fetches the gateway did not send: identical to one in flight to the same subgraph (query, variables, caller), they waited for its answer',
+  labelNames: ['subgraph'] as const,
+});
 let subscriptionStats: () => { clients: number; upstreamSources: number } = () => ({ clients: 0, upstreamSources: 0 });
 /** The gateway's subscriptions, read at every scrape. */
 export function measureSubscriptionsAtScrape(stats: () => { clients: number; upstreamSources: number }): void {
