@@ -91,22 +91,20 @@ export async function notificationsFor(db: Db, events: DomainEvent[]): Promise<N
     : [];
   const declinedKeys = new Set(declined.map((d) => `${d.userId}:${d.kind}`));
   const wanted = addressed.filter(({ draft, contact }) => !declinedKeys.has(`${contact.userId}:${draft.kind}`));
-  return Promise.all(
-    wanted.map(async ({ draft, contact, storeName }) => {
-      const rendered = await renderMessage(draft.message({ storeName }), { name: contact.name, locale: localeOfCountry(draft.country) });
-      return {
-        eventId: draft.event.id,
-        recipientId: contact.userId,
-        kind: draft.kind,
-        recipientEmail: contact.email,
-        subject: rendered.subject,
-        textBody: rendered.text,
-        htmlBody: rendered.html,
-        orderId: draft.orderId,
-        occurredAt: new Date(draft.event.occurredAt),
-      };
-    }),
-  );
+  return wanted.map(({ draft, contact, storeName }) => {
+    const rendered = renderMessage(draft.message({ storeName }), { name: contact.name, locale: localeOfCountry(draft.country) });
+    return {
+      eventId: draft.event.id,
+      recipientId: contact.userId,
+      kind: draft.kind,
+      recipientEmail: contact.email,
+      subject: rendered.subject,
+      textBody: rendered.text,
+      htmlBody: rendered.html,
+      orderId: draft.orderId,
+      occurredAt: new Date(draft.event.occurredAt),
+    };
+  });
 }
 
 /** Records them; an (event, recipient, kind) recorded before is left as it is. Answers how many are new. */
