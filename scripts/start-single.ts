@@ -40,7 +40,8 @@ if (cluster.isPrimary) {
   const { ensureOperator } = await import('../subgraphs/users/src/index');
   await ensureOperator();
   cluster.setupPrimary({ execArgv: [...process.execArgv, ...SERVER_NODE_FLAGS] });
-  superviseWorkers(setting('SINGLE_PROCESS_WORKERS'));
+  const workers = setting('SINGLE_PROCESS_WORKERS');
+  superviseWorkers(workers, workerPoolSize(workers));
 } else {
   await serveGraph();
 }
@@ -68,12 +69,24 @@ async function serveGraph(): Promise<void> {
   );
 }
 
+/**
+ * Each copy opens a pool per subgraph, as a full set of seven processes does (~70 connections at
+ * the default): two copies at the default pass Postgres' default `max_connections` (100) and
+ * requests fail with "too many clients". Unless DB_POOL_SIZE is set, the copies split the default.
+ */
+function workerPoolSize(workers: number): Record<string, string> {
+  if (workers === 1 || process.env.DB_POOL_SIZE !== undefined) return {};
+  const size = Math.max(2, Math.floor(setting('DB_POOL_SIZE') / workers));
+  logger.info({ workers, poolSize: size }, 'graph workers split the default DB_POOL_SIZE');
+  return { DB_POOL_SIZE: String(size) };
+}
+
 /** Forks `count` copies of the graph, restarts one that exits, stops them all on SIGINT/SIGTERM. */
-function superviseWorkers(count: number): void {
+function superviseWorkers(count: number, env: Record<string, string>): void {
   let stopping = false;
   const restartTimers = new Set<NodeJS.Timeout>();
   const fork = (restarts: RestartPolicy) => {
-    const worker = cluster.fork();
+    const worker = cluster.fork(env);
     worker.on('exit', (code, signal) => {
       if (stopping) return;
       const { restartInMs, exits } = restarts.exited();

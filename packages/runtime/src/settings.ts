@@ -440,7 +440,7 @@ export const SETTINGS = {
   }),
   SINGLE_PROCESS_WORKERS: declare(positiveInt, {
     default: '1',
-    doc: '`pnpm start:single`: copies of the one-process graph sharing its ports (node:cluster), at most one per core; each opens its own Postgres pools',
+    doc: '`pnpm start:single`: copies of the one-process graph sharing its ports (node:cluster), at most one per core; each opens its own Postgres pools, of `DB_POOL_SIZE` ÷ copies connections per subgraph unless `DB_POOL_SIZE` is set',
     group: 'deploy',
   }),
   LISTEN_HOST: declare(text, {
