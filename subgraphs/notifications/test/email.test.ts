@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +21,19 @@ describe('the email channel without SMTP_URL (development)', () => {
     expect(eml).toContain(`Message-ID: <${id}@marketplace.local>`);
     expect(eml).toContain('X-Marketplace-Notification: ORDER_CONFIRMED');
     expect(eml).toContain('multipart/alternative');
+  });
+
+  it('makes the folder when it is missing, and again when it was removed', async () => {
+    const folder = join(mkdtempSync(join(tmpdir(), 'notifications-drop-')), 'not', 'yet');
+    delete process.env.SMTP_URL;
+    process.env.MAIL_DROP_DIR = folder;
+    const channel = emailChannel();
+    const message = { kind: 'ORDER_CONFIRMED', to: 'jo@example.test', subject: 'Confirmed', text: 'Hello Jo', html: '<p>Hello Jo</p>' };
+    await channel.send({ ...message, id: '0d7e0a52-3f7b-4b8e-8f0e-1f2a3b4c5d01' });
+    rmSync(folder, { recursive: true });
+    await channel.send({ ...message, id: '0d7e0a52-3f7b-4b8e-8f0e-1f2a3b4c5d02' });
+    channel.close();
+    expect(readdirSync(folder)).toEqual(['0d7e0a52-3f7b-4b8e-8f0e-1f2a3b4c5d02.eml']);
   });
 });
 
