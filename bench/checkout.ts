@@ -11,7 +11,7 @@ import { appendFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { setting } from '@marketplace/runtime';
-import { benchStore, percentile, pool, startGraph, type RunningGraph } from './support';
+import { benchStore, graphTopology, percentile, pool, startGraph, type RunningGraph } from './support';
 
 const CONTENDERS = setting('BENCH_CONTENDERS');
 const UNITS = setting('BENCH_UNITS');
@@ -82,14 +82,14 @@ async function main() {
     latencies.sort((a, b) => a - b);
 
     const report = [
-      `## ${new Date().toISOString()} — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), load average ${loadBefore} before, ${load()} after`,
+      `## ${new Date().toISOString()} — ${graphTopology()}; ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), load average ${loadBefore} before, ${load()} after`,
       `- A. ${CONTENDERS} buyers for ${UNITS} units: ${sold} confirmed, ${refused} INSUFFICIENT_STOCK, ${outcomes.length - sold - refused} other; available afterwards ${left}; oversold ${Math.max(0, sold - UNITS)}.`,
       `  All ${CONTENDERS} answered in ${secondsA.toFixed(2)} s: ${(sold / secondsA).toFixed(0)} confirmed checkouts/s, ${(CONTENDERS / secondsA).toFixed(0)} checkouts answered/s. CPU per checkout: ${cpuA}.`,
       `- B. ${UNCONTENDED} checkouts, ${CONCURRENCY} concurrent, no contention: ${confirmedB.filter(Boolean).length} confirmed in ${secondsB.toFixed(2)} s (${(UNCONTENDED / secondsB).toFixed(0)}/s); latency p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms. CPU per checkout: ${cpuB}.`,
       '',
     ].join('\n');
     console.log(report);
-    appendFileSync(new URL('./results/checkout.md', import.meta.url), `${report}\n`);
+    if (setting('BENCH_WRITE_RESULTS') === '1') appendFileSync(new URL('./results/checkout.md', import.meta.url), `${report}\n`);
   } finally {
     await graph.stop();
   }

@@ -23,14 +23,14 @@
  */
 import { authenticate } from '../gateway/src/authenticate';
 import { generateKeyEnv, IDENTITY_HEADER, REPO_ROOT, setting, signIdentityAssertion, SUBGRAPHS } from '@marketplace/runtime';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import { op } from '../scripts/contract';
-import { benchStore, graphProcessPid, percentile, pool, processCpuSeconds, processGroup, startGraph, type RunningGraph } from './support';
+import { benchStore, graphProcessPid, graphTopology, percentile, pool, processCpuSeconds, processGroup, startGraph, type RunningGraph } from './support';
 
 const ROUNDS = setting('BENCH_GATEWAY_ROUNDS');
 const SECONDS = setting('BENCH_GATEWAY_SECONDS');
@@ -49,12 +49,6 @@ interface Gateway {
   signedIn: (buyer: number) => Promise<Record<string, string>>;
   stop?: () => Promise<void>;
   ours?: boolean;
-}
-
-/** ` at <commit>` when the graph measured is another checkout's (BENCH_GRAPH_DIR). */
-function graphCommit(): string {
-  const dir = setting('BENCH_GRAPH_DIR');
-  return dir ? ` at ${execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()}` : '';
 }
 
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
@@ -221,9 +215,7 @@ async function main() {
     const single = setting('BENCH_TOPOLOGY') === 'single';
     const oursPids = single ? processGroup(graph.pid) : [graphProcessPid(graph, 'gateway/src/main.ts')];
     gateways.push({
-      name: single
-        ? `ours, single process${setting('SINGLE_PROCESS_WORKERS') > 1 ? ` × ${setting('SINGLE_PROCESS_WORKERS')} workers` : ''} (gateway CPU: the whole process)`
-        : `ours (@apollo/gateway)${graphCommit()}`,
+      name: single ? `ours, ${graphTopology()} (gateway CPU: the whole process)` : `ours (@apollo/gateway), ${graphTopology()}`,
       pids: () => oursPids,
       ours: true,
       client: new Pool(`http://127.0.0.1:${BASE_PORT}`, { connections: 64 }),

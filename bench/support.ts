@@ -81,6 +81,15 @@ export function graphProcessPid(graph: RunningGraph, entry: string): number {
   return pid;
 }
 
+/** Which graph a benchmark runs, for its results: the topology, and the commit when it is another checkout's (BENCH_GRAPH_DIR). */
+export function graphTopology(): string {
+  const dir = setting('BENCH_GRAPH_DIR');
+  if (dir) return `seven processes at ${execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()}`;
+  if (setting('BENCH_TOPOLOGY') !== 'single') return 'seven processes';
+  const workers = setting('SINGLE_PROCESS_WORKERS');
+  return workers > 1 ? `single process × ${workers} workers` : 'single process';
+}
+
 export async function startGraph(env: Record<string, string> = {}): Promise<RunningGraph> {
   await recreateDatabase(BENCH_DATABASE_URL);
   const ports: Record<string, string> = { PORT: String(BASE_PORT) };
