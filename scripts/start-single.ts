@@ -39,6 +39,11 @@ if (cluster.isPrimary) {
   await migrateAll();
   const { ensureOperator } = await import('../subgraphs/users/src/index');
   await ensureOperator();
+  // The workers accept from the listening socket themselves, rather than the primary handing each
+  // connection to one in turn (node's default on Linux): a connection handed to a worker as it
+  // crashes is lost and its client waits forever, while one still in the socket's queue goes to
+  // a live worker.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   cluster.setupPrimary({ execArgv: [...process.execArgv, ...SERVER_NODE_FLAGS] });
   const workers = setting('SINGLE_PROCESS_WORKERS');
   superviseWorkers(workers, workerPoolSize(workers));

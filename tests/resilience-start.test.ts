@@ -7,6 +7,7 @@ import { REPO_ROOT, SUBGRAPH_NAMES } from '@marketplace/runtime';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { graphql } from '../scripts/graphql-client';
 import { freePort } from '../scripts/stack';
@@ -67,6 +68,15 @@ function graphWorkersOf(pid: number): number[] {
   });
 }
 
+/** Whether `pid` has exited (gone, or a zombie its parent has not reaped yet: its sockets are closed either way). */
+function isDead(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
+  } catch {
+    return true;
+  }
+}
+
 /** The pid of the process listening on `port`. */
 function listenerPid(port: number): number | undefined {
   const out = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
@@ -116,8 +126,20 @@ describe('pnpm start:single with SINGLE_PROCESS_WORKERS=2', () => {
     const [killed, survivor] = graphWorkersOf(start.pid!) as [number, number];
 
     process.kill(killed, 'SIGKILL');
-    // The other copy answers every request meanwhile.
-    for (let i = 0; i < 10; i++) expect((await graphql(`${gateway}/graphql`, '{ categories { id } }')).errors).toBeUndefined();
+    await expect.poll(() => isDead(killed), { timeout: 10_000, interval: 20 }).toBe(true);
+    // The other copy answers every request meanwhile, each on a new connection: one kept alive
+    // from before belonged to the killed copy, and is reset as a crash resets any.
+    const newConnection = new Agent({ pipelining: 0 });
+    for (let i = 0; i < 10; i++) {
+      const res = await undiciFetch(`${gateway}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ categories { id } }' }),
+        dispatcher: newConnection,
+      });
+      expect(((await res.json()) as { errors?: unknown }).errors).toBeUndefined();
+    }
+    await newConnection.close();
     // A new copy replaces the killed one.
     await expect.poll(() => graphWorkersOf(start.pid!).filter((pid) => pid !== killed).length, { timeout: 60_000, interval: 250 }).toBe(2);
     expect(graphWorkersOf(start.pid!)).toContain(survivor);
