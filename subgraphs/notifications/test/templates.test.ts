@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { DomainEvent } from '@marketplace/runtime';
+import { render } from '@react-email/components';
 import { NOTIFICATION_KINDS } from '../src/kinds';
 import { plan } from '../src/planner';
 import { formatMoney, localeOfCountry } from '../src/templates/format';
-import { render } from '@react-email/components';
 import { composeMessage, renderMessage, type Message } from '../src/templates/messages';
 
 const order = { orderId: '0b5c3f7e-6a55-4c8e-9d5e-2b8f0f5f8a11', orderNumber: 'MK-100001', currencyCode: 'USD' };
