@@ -77,11 +77,15 @@ function isDead(pid: number): boolean {
   }
 }
 
+/** The pids of the processes holding the socket listening on `port` (all of a cluster's copies). */
+function listenerPids(port: number): number[] {
+  const out = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
+  return [...out.matchAll(/pid=(\d+)/g)].map((match) => Number(match[1]));
+}
+
 /** The pid of the process listening on `port`. */
 function listenerPid(port: number): number | undefined {
-  const out = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
-  const match = /pid=(\d+)/.exec(out);
-  return match ? Number(match[1]) : undefined;
+  return listenerPids(port)[0];
 }
 
 async function health(url: string): Promise<{ httpStatus: number; subgraphs?: Record<string, string> }> {
@@ -124,6 +128,8 @@ describe('pnpm start:single with SINGLE_PROCESS_WORKERS=2', () => {
     await expect.poll(async () => (await health(gateway)).httpStatus, { timeout: 120_000, interval: 500 }).toBe(200);
     await expect.poll(() => graphWorkersOf(start.pid!).length, { timeout: 120_000, interval: 500 }).toBe(2);
     const [killed, survivor] = graphWorkersOf(start.pid!) as [number, number];
+    // /health answered from the first copy ready; both serve once both hold the gateway's socket.
+    await expect.poll(() => listenerPids(gatewayPort), { timeout: 120_000, interval: 250 }).toEqual(expect.arrayContaining([killed, survivor]));
 
     process.kill(killed, 'SIGKILL');
     await expect.poll(() => isDead(killed), { timeout: 10_000, interval: 20 }).toBe(true);
